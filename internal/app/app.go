@@ -1,0 +1,73 @@
+// Package app wires Tekotori's services onto one database, so that the
+// server, the command line and the tests start the platform the same way.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/finland"
+	"github.com/tekotori/tekotori/internal/org"
+	"github.com/tekotori/tekotori/internal/store"
+	"github.com/tekotori/tekotori/internal/taxonomy"
+	"github.com/tekotori/tekotori/internal/user"
+)
+
+// App holds the services of one running platform.
+type App struct {
+	DB       *store.DB
+	Log      *slog.Logger
+	Places   *finland.Registry
+	Orgs     *org.Service
+	Terms    *taxonomy.Service
+	Users    *user.Service
+	Deeds    *deed.Service
+	Importer *deed.Importer
+}
+
+// Open connects to dsn, migrates, brings the place registry and the
+// default vocabularies into the database, and builds the services.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*App, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	a, err := New(ctx, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// New builds the platform on an open database.
+func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := db.Migrate(ctx, log); err != nil {
+		return nil, err
+	}
+	reg, err := finland.Load()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{DB: db, Log: log, Places: reg}
+	a.Orgs = org.NewService(db, reg)
+	if err := a.Orgs.Sync(ctx); err != nil {
+		return nil, fmt.Errorf("app: sync places: %w", err)
+	}
+	a.Terms = taxonomy.NewService(db)
+	if err := a.Terms.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("app: seed vocabularies: %w", err)
+	}
+	a.Users = user.NewService(db)
+	a.Deeds = deed.NewService(db, a.Terms)
+	a.Importer = deed.NewImporter(a.Deeds, a.Orgs, a.Terms)
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,385 @@
+// Package user keeps accounts: who may sign in, with which role and for
+// which organisation, their password hashes and their sessions.
+package user
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"github.com/tekotori/tekotori/internal/field"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tekotori/tekotori/internal/store"
+)
+
+// ErrNotFound is returned for an account or session that does not exist.
+var ErrNotFound = errors.New("user: not found")
+
+// ErrBadCredentials is the one answer to a failed sign-in, whether the
+// e-mail is unknown, the password wrong or the account disabled, so that
+// the answer does not tell which e-mails have accounts.
+var ErrBadCredentials = errors.New("user: wrong e-mail or password")
+
+// User is an account as the rest of the application sees it; the password
+// hash never leaves this package.
+type User struct {
+	ID        int64
+	Email     string
+	Name      string
+	Role      Role
+	OrgID     int64 // 0 = none
+	Lang      string
+	Disabled  bool
+	CreatedAt time.Time
+}
+
+// IsModerator reports whether u may publish and return deeds of any
+// organisation.
+func (u *User) IsModerator() bool {
+	return u != nil && u.Role.AtLeast(RoleModerator)
+}
+
+// IsAdmin reports whether u may do everything.
+func (u *User) IsAdmin() bool {
+	return u != nil && u.Role.AtLeast(RoleAdmin)
+}
+
+// Input limits.
+const (
+	minPasswordChars = 10
+	maxPasswordBytes = 256 // bytes, not characters: it bounds what gets hashed
+	maxNameChars     = 120
+	maxEmailBytes    = 254 // RFC 5321's limit on a forward path, less the brackets
+	defaultLang      = "fi"
+	sessionLifetime  = 14 * 24 * time.Hour
+)
+
+// FieldErrors maps an input field ("email", "name", "password", "role",
+// "org_id") to the translation key of its problem.
+type FieldErrors = field.Errors
+
+// Service reads and changes accounts and sessions.
+type Service struct {
+	db         *store.DB
+	hasher     *Hasher
+	sessionTTL time.Duration
+}
+
+// NewService returns a Service on db. Two hashes at a time keeps password
+// checks from taking every core of a small server.
+func NewService(db *store.DB) *Service {
+	return &Service{db: db, hasher: NewHasher(2), sessionTTL: sessionLifetime}
+}
+
+// NewUser is what an admin submits to create an account.
+type NewUser struct {
+	Email    string
+	Name     string
+	Password string
+	Role     Role
+	OrgID    int64
+	Lang     string // fi, sv or en; anything else becomes fi
+}
+
+// normalizeEmail gives the form e-mails are stored and looked up in.
+func normalizeEmail(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// emailProblem checks an already normalised e-mail. Only a bare address
+// is accepted: net/mail would also take "Name <a@b.fi>", which is not
+// something to store as a login.
+func emailProblem(email string) string {
+	if email == "" {
+		return "error.required"
+	}
+	if len(email) > maxEmailBytes {
+		return "error.email_invalid"
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Name != "" || addr.Address != email {
+		return "error.email_invalid"
+	}
+	return ""
+}
+
+func passwordProblem(pw string) string {
+	switch {
+	case pw == "":
+		return "error.required"
+	case len(pw) > maxPasswordBytes:
+		return "error.password_long"
+	case utf8.RuneCountInString(pw) < minPasswordChars:
+		return "error.password_short"
+	}
+	return ""
+}
+
+func validLang(lang string) bool {
+	return lang == "fi" || lang == "sv" || lang == "en"
+}
+
+// checkRoleOrg adds the problems of a role and organisation to errs.
+func (s *Service) checkRoleOrg(ctx context.Context, role Role, orgID int64, errs FieldErrors) error {
+	if _, err := ParseRole(string(role)); err != nil {
+		errs["role"] = "error.role_invalid"
+	}
+	if orgID == 0 {
+		return nil
+	}
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM organisations WHERE id = ?`, orgID).Scan(&n); err != nil {
+		return fmt.Errorf("user: check organisation %d: %w", orgID, err)
+	}
+	if n == 0 {
+		errs["org_id"] = "error.org_unknown"
+	}
+	return nil
+}
+
+// Create validates in and adds the account. Bad input gives FieldErrors.
+func (s *Service) Create(ctx context.Context, in NewUser) (*User, error) {
+	email := normalizeEmail(in.Email)
+	name := strings.TrimSpace(in.Name)
+	lang := in.Lang
+	if !validLang(lang) {
+		lang = defaultLang
+	}
+	errs := FieldErrors{}
+	if k := emailProblem(email); k != "" {
+		errs["email"] = k
+	} else {
+		// Stored e-mails are lower-case, but rows written by other means
+		// (imports, hand edits) may not be, and the unique index would not
+		// see those as duplicates.
+		var n int
+		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE LOWER(email) = ?`, email).Scan(&n); err != nil {
+			return nil, fmt.Errorf("user: create: check e-mail: %w", err)
+		}
+		if n > 0 {
+			errs["email"] = "error.email_taken"
+		}
+	}
+	if name == "" {
+		errs["name"] = "error.required"
+	} else if utf8.RuneCountInString(name) > maxNameChars {
+		errs["name"] = "error.name_long"
+	}
+	if k := passwordProblem(in.Password); k != "" {
+		errs["password"] = k
+	}
+	if err := s.checkRoleOrg(ctx, in.Role, in.OrgID, errs); err != nil {
+		return nil, fmt.Errorf("user: create: %w", err)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+
+	hash, err := s.hasher.Hash(ctx, in.Password)
+	if err != nil {
+		return nil, fmt.Errorf("user: create: %w", err)
+	}
+	now := store.Now()
+	id, err := store.InsertID(ctx, s.db, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now)
+	if store.IsUniqueViolation(err) {
+		// Another request created the same e-mail since the check above.
+		return nil, FieldErrors{"email": "error.email_taken"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("user: create: %w", err)
+	}
+	return &User{ID: id, Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now}, nil
+}
+
+// nullID stores "no organisation" as NULL, which the foreign key needs.
+func nullID(id int64) sql.NullInt64 {
+	return sql.NullInt64{Int64: id, Valid: id != 0}
+}
+
+// userColumns are read by scanUser; the alias u lets them be joined.
+const userColumns = `u.id, u.email, u.name, u.role, u.org_id, u.lang, u.disabled, u.created_at`
+
+// scanUser reads userColumns followed by any extra columns into extra.
+func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*User, error) {
+	var u User
+	var role string
+	var org sql.NullInt64
+	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &org, &u.Lang, &u.Disabled, &u.CreatedAt}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	u.Role = Role(role)
+	u.OrgID = org.Int64
+	u.CreatedAt = u.CreatedAt.UTC()
+	return &u, nil
+}
+
+// Authenticate returns the account with email and password, or
+// ErrBadCredentials.
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	var hash string
+	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u
+		WHERE LOWER(u.email) = ? ORDER BY u.id LIMIT 1`, normalizeEmail(email)), &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Spend the same work as a real check, so that the response time
+		// does not tell which e-mails have accounts.
+		if _, err := s.hasher.Hash(ctx, password); err != nil {
+			return nil, fmt.Errorf("user: authenticate: %w", err)
+		}
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, fmt.Errorf("user: authenticate: %w", err)
+	}
+	// Disabled accounts are checked after the hash for the same reason.
+	ok, err := s.hasher.Verify(ctx, hash, password)
+	if err != nil {
+		return nil, fmt.Errorf("user: authenticate %d: %w", u.ID, err)
+	}
+	if !ok || u.Disabled {
+		return nil, ErrBadCredentials
+	}
+	return u, nil
+}
+
+// Get returns the account with id.
+func (s *Service) Get(ctx context.Context, id int64) (*User, error) {
+	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("user: get %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// ByEmail returns the account with email, in any case.
+func (s *Service) ByEmail(ctx context.Context, email string) (*User, error) {
+	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+userColumns+` FROM users u
+		WHERE LOWER(u.email) = ? ORDER BY u.id LIMIT 1`, normalizeEmail(email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("user: by e-mail: %w", err)
+	}
+	return u, nil
+}
+
+// List returns every account, disabled ones included, by name.
+func (s *Service) List(ctx context.Context) ([]User, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY LOWER(u.name), u.id`)
+	if err != nil {
+		return nil, fmt.Errorf("user: list: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("user: list: %w", err)
+		}
+		out = append(out, *u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("user: list: %w", err)
+	}
+	return out, nil
+}
+
+// SetRole changes what an account may do and for which organisation
+// (0 = none). Bad input gives FieldErrors. Sessions look the account up
+// on every request, so the change applies at once.
+func (s *Service) SetRole(ctx context.Context, id int64, role Role, orgID int64) error {
+	errs := FieldErrors{}
+	if err := s.checkRoleOrg(ctx, role, orgID, errs); err != nil {
+		return fmt.Errorf("user: set role %d: %w", id, err)
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	res, err := s.db.Exec(ctx, `UPDATE users SET role = ?, org_id = ? WHERE id = ?`, string(role), nullID(orgID), id)
+	if err != nil {
+		return fmt.Errorf("user: set role %d: %w", id, err)
+	}
+	return mustAffect(res, id, "set role")
+}
+
+// SetPassword replaces an account's password and ends all its sessions,
+// so that a password changed because it leaked also shuts out whoever
+// used it. A user changing their own password needs a new session.
+// A bad password gives FieldErrors.
+func (s *Service) SetPassword(ctx context.Context, id int64, password string) error {
+	if k := passwordProblem(password); k != "" {
+		return FieldErrors{"password": k}
+	}
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return fmt.Errorf("user: set password %d: %w", id, err)
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
+		if err != nil {
+			return fmt.Errorf("user: set password %d: %w", id, err)
+		}
+		if err := mustAffect(res, id, "set password"); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("user: set password %d: end sessions: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// SetLang changes the interface language of an account.
+func (s *Service) SetLang(ctx context.Context, id int64, lang string) error {
+	if !validLang(lang) {
+		return fmt.Errorf("user: set lang %d: unknown language %q", id, lang)
+	}
+	res, err := s.db.Exec(ctx, `UPDATE users SET lang = ? WHERE id = ?`, lang, id)
+	if err != nil {
+		return fmt.Errorf("user: set lang %d: %w", id, err)
+	}
+	return mustAffect(res, id, "set lang")
+}
+
+// SetDisabled disables or re-enables an account. Disabling ends its
+// sessions, so that re-enabling it later does not revive them.
+func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, id)
+		if err != nil {
+			return fmt.Errorf("user: set disabled %d: %w", id, err)
+		}
+		if err := mustAffect(res, id, "set disabled"); err != nil {
+			return err
+		}
+		if !disabled {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("user: set disabled %d: end sessions: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// mustAffect turns an update that matched no row into ErrNotFound.
+func mustAffect(res sql.Result, id int64, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("user: %s %d: %w", what, id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("user: %s %d: %w", what, id, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/tekotori/tekotori/internal/org"
+	"github.com/tekotori/tekotori/internal/user"
+)
+
+type accountData struct {
+	Email, Name, Next, Resume string
+	OrgID                     int64
+	Orgs                      []option
+}
+
+func (s *Server) setSession(w http.ResponseWriter, r *http.Request, u *user.User) error {
+	token, expires, err := s.app.Users.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
+	return nil
+}
+
+// afterSignIn sends the person back where they were going, carrying a
+// kept form along.
+func afterSignIn(next, resume string) string {
+	next = safeNext(next)
+	if resume == "" {
+		return next
+	}
+	sep := "?"
+	if strings.Contains(next, "?") {
+		sep = "&"
+	}
+	return next + sep + url.Values{"resume": {resume}}.Encode()
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "login.title", nil)
+	d := accountData{Next: r.FormValue("next"), Resume: r.FormValue("resume")}
+	if r.Method == http.MethodGet {
+		if d.Resume != "" {
+			v.Notice = v.T("login.resume_notice")
+		}
+		v.Data = d
+		s.render(w, r, http.StatusOK, "login", v)
+		return
+	}
+	d.Email = r.PostFormValue("email")
+	u, err := s.app.Users.Authenticate(r.Context(), d.Email, r.PostFormValue("password"))
+	if errors.Is(err, user.ErrBadCredentials) {
+		v.setErrors(map[string]string{"email": "error.bad_credentials"}, nil)
+		v.Data = d
+		s.render(w, r, http.StatusUnauthorized, "login", v)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.setSession(w, r, u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, afterSignIn(d.Next, d.Resume), http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.app.Users.DeleteSession(r.Context(), c.Value); err != nil {
+			s.log.Warn("delete session", "err", err)
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
+	http.Redirect(w, r, "/?msg=signed_out", http.StatusSeeOther)
+}
+
+func (s *Server) register(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v := s.newView(r, "register.title", nil)
+	d := accountData{Next: r.FormValue("next")}
+	var errs user.FieldErrors
+	if r.Method == http.MethodPost {
+		d.Email, d.Name = r.PostFormValue("email"), r.PostFormValue("name")
+		d.OrgID, _ = strconv.ParseInt(r.PostFormValue("org"), 10, 64)
+		in := user.NewUser{Email: d.Email, Name: d.Name, Password: r.PostFormValue("password"), Role: user.RoleMember, OrgID: d.OrgID, Lang: v.Lang}
+		if d.OrgID == 0 {
+			errs = user.FieldErrors{"org": "error.required"}
+		}
+		if r.PostFormValue("password") != r.PostFormValue("password2") {
+			if errs == nil {
+				errs = user.FieldErrors{}
+			}
+			errs["password2"] = "error.password_mismatch"
+		}
+		if errs == nil {
+			u, err := s.app.Users.Create(ctx, in)
+			if errors.As(err, &errs) {
+				// shown below
+			} else if err != nil {
+				s.serverError(w, r, err)
+				return
+			} else {
+				if err := s.setSession(w, r, u); err != nil {
+					s.serverError(w, r, err)
+					return
+				}
+				next := safeNext(d.Next)
+				if next == "/" {
+					next = "/deeds/new?msg=welcome"
+				}
+				http.Redirect(w, r, next, http.StatusSeeOther)
+				return
+			}
+		}
+	}
+	orgs, err := s.app.Orgs.List(ctx, org.ListFilter{})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, o := range orgs {
+		d.Orgs = append(d.Orgs, option{Value: strconv.FormatInt(o.ID, 10), Label: o.Name.In(v.Lang), Selected: o.ID == d.OrgID})
+	}
+	status := http.StatusOK
+	if m, ok := errs["org_id"]; ok {
+		errs["org"] = m
+		delete(errs, "org_id")
+	}
+	if errs != nil {
+		v.setErrors(errs, []string{"email", "name", "org", "password", "password2"})
+		status = http.StatusUnprocessableEntity
+	}
+	v.Data = d
+	s.render(w, r, status, "register", v)
+}

@@ -1,0 +1,135 @@
+// Package web serves Tekotori's pages: server-rendered HTML that works
+// without JavaScript, in Finnish, Swedish and English, and mounts the JSON
+// API beside them.
+package web
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/tekotori/tekotori/internal/api"
+	"github.com/tekotori/tekotori/internal/app"
+	"github.com/tekotori/tekotori/internal/i18n"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Options configure the server.
+type Options struct {
+	// BaseURL is the public address, used in links the API gives out.
+	BaseURL string
+	// SecureCookies marks cookies Secure; on by default behind https.
+	SecureCookies bool
+}
+
+// Server is the HTTP face of one App.
+type Server struct {
+	app   *app.App
+	log   *slog.Logger
+	cat   *i18n.Catalog
+	tmpl  *templates
+	opts  Options
+	api   *api.API
+	start time.Time
+}
+
+// New builds a Server.
+func New(a *app.App, opts Options) (*Server, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := parseTemplates(assets, cat)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, opts.BaseURL), start: time.Now()}, nil
+}
+
+// Handler returns the whole site with its middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(assets, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("/api/", s.api.Handler())
+
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /lang/{lang}", s.setLang)
+	mux.HandleFunc("GET /accessibility", s.accessibility)
+
+	mux.HandleFunc("GET /deeds", s.browse)
+	mux.HandleFunc("GET /deeds/new", s.deedForm)
+	mux.HandleFunc("POST /deeds/new", s.deedForm)
+	mux.HandleFunc("GET /deeds/{id}", s.deedPage)
+	mux.HandleFunc("GET /deeds/{id}/{slug}", s.deedPage)
+	mux.HandleFunc("GET /deeds/{id}/edit", s.deedForm)
+	mux.HandleFunc("POST /deeds/{id}/edit", s.deedForm)
+	mux.HandleFunc("POST /deeds/{id}/publish", s.deedStep("published"))
+	mux.HandleFunc("POST /deeds/{id}/return", s.deedStep("returned"))
+	mux.HandleFunc("POST /deeds/{id}/archive", s.deedStep("archived"))
+	mux.HandleFunc("POST /deeds/{id}/restore", s.deedStep("restored"))
+	mux.HandleFunc("GET /deeds/{id}/revisions", s.revisions)
+	mux.HandleFunc("GET /media/{id}", s.media)
+	mux.HandleFunc("GET /media/{id}/thumb", s.media)
+
+	mux.HandleFunc("GET /my", s.myDeeds)
+	mux.HandleFunc("GET /moderation", s.moderation)
+	mux.HandleFunc("GET /organisations", s.organisations)
+	mux.HandleFunc("GET /organisations/{code}", s.organisation)
+
+	mux.HandleFunc("GET /register", s.register)
+	mux.HandleFunc("POST /register", s.register)
+	mux.HandleFunc("GET /login", s.login)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+
+	mux.HandleFunc("GET /admin", s.adminHome)
+	mux.HandleFunc("GET /admin/terms", s.adminTerms)
+	mux.HandleFunc("POST /admin/terms", s.adminTerms)
+	mux.HandleFunc("GET /admin/terms/{id}", s.adminTerm)
+	mux.HandleFunc("POST /admin/terms/{id}", s.adminTerm)
+	mux.HandleFunc("GET /admin/organisations", s.adminOrgs)
+	mux.HandleFunc("POST /admin/organisations", s.adminOrgs)
+	mux.HandleFunc("GET /admin/organisations/{id}", s.adminOrg)
+	mux.HandleFunc("POST /admin/organisations/{id}", s.adminOrg)
+	mux.HandleFunc("POST /admin/organisations/{id}/units", s.adminOrgUnits)
+	mux.HandleFunc("GET /admin/settings", s.adminSettings)
+	mux.HandleFunc("POST /admin/settings", s.adminSettings)
+	mux.HandleFunc("GET /admin/users", s.adminUsers)
+	mux.HandleFunc("POST /admin/users/{id}", s.adminUser)
+
+	mux.HandleFunc("/", s.notFoundHandler)
+
+	var h http.Handler = mux
+	h = s.withSession(h)
+	h = csrfProtection(h, s.forbidden)
+	h = securityHeaders(h)
+	h = s.recoverer(h)
+	h = s.logRequests(h)
+	return h
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.app.DB.PingContext(ctx); err != nil {
+		s.log.Error("health check failed", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
