@@ -98,7 +98,13 @@ func (s *Server) deedForm(w http.ResponseWriter, r *http.Request) {
 		s.renderForm(w, r, http.StatusOK, d, c, yearString(c.Year), nil)
 		return
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.renderError(w, r, http.StatusRequestEntityTooLarge, s.newView(r, "error.form_too_large_title", nil), "error.form_too_large_text")
+			return
+		}
 		s.badRequest(w, r)
 		return
 	}
