@@ -23,8 +23,8 @@ import (
 	"time"
 
 	"github.com/tekotori/tekotori/internal/app"
-	"github.com/tekotori/tekotori/internal/demo"
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/demo"
 	"github.com/tekotori/tekotori/internal/user"
 	"github.com/tekotori/tekotori/internal/web"
 )
