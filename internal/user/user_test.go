@@ -337,13 +337,6 @@ func TestCreateValidation(t *testing.T) {
 	})
 }
 
-func TestFieldErrorsMessage(t *testing.T) {
-	err := error(FieldErrors{"name": "error.required", "email": "error.email_invalid"})
-	if got, want := err.Error(), "user: invalid input: email=error.email_invalid name=error.required"; got != want {
-		t.Fatalf("got %q, want %q", got, want)
-	}
-}
-
 func TestUpdates(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
