@@ -418,8 +418,8 @@ func TestPendingEdits(t *testing.T) {
 			t.Fatalf("re-proposed edit: %v, pending %q reason %q", err, got.PendingState, got.ReturnReason)
 		}
 
-		// A colleague's org editor proposes too; a moderator's own edit goes
-		// live at once and drops what was pending.
+		// A moderator's own edit goes live at once and drops what was
+		// pending.
 		modEdit := edit2
 		modEdit.Title = "Moderaattorin otsikko"
 		got, err = s.Save(ctx, e.moderator, d.ID, modEdit)
@@ -777,7 +777,9 @@ func TestValidation(t *testing.T) {
 			{name: "lang de", mutate: func(c *deed.Content) { c.Lang = "de" }, field: "lang", want: "error.lang_invalid"},
 			{name: "municipality", mutate: func(c *deed.Content) { c.Municipality = "999" }, field: "municipality", want: "error.municipality_unknown"},
 			{name: "unit of nobody", mutate: func(c *deed.Content) { c.UnitID = 424242 }, field: "unit", want: "error.choice_invalid"},
-			{name: "image with alt", mutate: func(c *deed.Content) { c.Images = []deed.MediaRef{{ID: upload(e.member), Caption: "Kuvassa työryhmä"}} }},
+			{name: "image with alt", mutate: func(c *deed.Content) {
+				c.Images = []deed.MediaRef{{ID: upload(e.member), Caption: "Kuvassa työryhmä"}}
+			}},
 			{name: "image without alt", mutate: func(c *deed.Content) { c.Images = []deed.MediaRef{{ID: upload(e.member), Caption: "  "}} },
 				field: "images", want: "error.alt_required", draftOK: true},
 			{name: "someone else's image", mutate: func(c *deed.Content) { c.Images = []deed.MediaRef{{ID: upload(e.colleague), Caption: "Kuva"}} },
@@ -891,12 +893,12 @@ func TestTextKept(t *testing.T) {
 
 func TestSlugify(t *testing.T) {
 	for in, want := range map[string]string{
-		"Hyvinvointikoordinaattori kokoaa työn":   "hyvinvointikoordinaattori-kokoaa-tyon",
-		"  --Åbo Akademi & Närpes!!  ":           "abo-akademi-narpes",
-		"":                                       "teko",
-		"!!!":                                    "teko",
-		"Žaneta Škoda":                           "zaneta-skoda",
-		strings.Repeat("abc ", 40):               strings.TrimRight(strings.Repeat("abc-", 15), "-"),
+		"Hyvinvointikoordinaattori kokoaa työn": "hyvinvointikoordinaattori-kokoaa-tyon",
+		"  --Åbo Akademi & Närpes!!  ":          "abo-akademi-narpes",
+		"":                                      "teko",
+		"!!!":                                   "teko",
+		"Žaneta Škoda":                          "zaneta-skoda",
+		strings.Repeat("abc ", 40):              strings.TrimRight(strings.Repeat("abc-", 15), "-"),
 		"Tulevaisuudentekijät – toimialojen ryhmä": "tulevaisuudentekijat-toimialojen-ryhma",
 	} {
 		if got := deed.Slugify(in); got != want {

@@ -297,6 +297,8 @@ func (im *Importer) importLine(ctx context.Context, text []byte, opt ImportOptio
 	c.OrgID = o.ID
 	if mun != nil {
 		c.Municipality = mun.Code
+	} else if o.Municipality != nil {
+		c.Municipality = o.Municipality.Code // as Service.check does
 	}
 	added, err = im.deeds.upsertPublished(ctx, ref, &c, vocab, rec.PublishedAt)
 	return ref, added, err

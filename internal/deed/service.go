@@ -89,6 +89,15 @@ func (s *Service) check(ctx context.Context, u *user.User, c *Content, mode Mode
 			errs["org"] = "error.org_unknown"
 		} else if deedID == 0 && !CanCreateFor(u, c.OrgID) {
 			errs["org"] = "error.org_forbidden"
+		} else if c.Municipality == "" {
+			// A deed without a municipality of its own is filed under its
+			// organisation's, and reads back so; saying so here keeps
+			// revisions and pending edits comparable with the stored deed.
+			var m sql.NullString
+			if err := s.db.QueryRow(ctx, `SELECT municipality_code FROM organisations WHERE id = ?`, c.OrgID).Scan(&m); err != nil {
+				return nil, fmt.Errorf("deed: check organisation: %w", err)
+			}
+			c.Municipality = m.String
 		}
 	}
 	if c.UnitID != 0 {
@@ -401,7 +410,9 @@ func (s *Service) move(ctx context.Context, u *user.User, id int64, a Action, to
 		return nil, err
 	}
 	if !Can(u, a, d) {
-		if u != nil && (u.IsModerator() || (u.OrgID == d.OrgID && u.Role.AtLeast(user.RoleOrgEditor))) {
+		// Org editors may archive but never restore: only then is a refusal
+		// about the state rather than the person.
+		if u != nil && (u.IsModerator() || (a == ActionArchive && u.OrgID == d.OrgID && u.Role.AtLeast(user.RoleOrgEditor))) {
 			return nil, ErrWrongState
 		}
 		return nil, ErrForbidden
