@@ -327,14 +327,20 @@ func sortedKeys(m FieldErrors) []string {
 // updating the deed with the same ref.
 func (s *Service) upsertPublished(ctx context.Context, ref string, c *Content, vocab *taxonomy.Vocabulary, publishedAt *time.Time) (bool, error) {
 	now := s.now()
-	pub := now
+	var pub any // nil keeps the date an earlier import or publication set
 	if publishedAt != nil {
 		pub = publishedAt.UTC().Truncate(time.Microsecond)
 	}
 	added := false
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var id int64
-		err := tx.QueryRow(ctx, `SELECT id FROM deeds WHERE ref = ?`, ref).Scan(&id)
+		var author sql.NullInt64
+		err := tx.QueryRow(ctx, `SELECT id, author_id FROM deeds WHERE ref = ?`, ref).Scan(&id, &author)
+		if err == nil && author.Valid {
+			// A deed written on this site goes through moderation; an import
+			// must not publish or overwrite it.
+			return fmt.Errorf("ref %s belongs to a deed written on this site; an import updates only imported deeds", ref)
+		}
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			added = true
@@ -347,7 +353,9 @@ func (s *Service) upsertPublished(ctx context.Context, ref string, c *Content, v
 		if err := writeContent(ctx, tx, vocab, id, c, now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE deeds SET state = 'published', published_at = ?, archived_at = NULL WHERE id = ?`, pub, id); err != nil {
+		// An archived deed stays archived: that was a moderator's decision.
+		if _, err := tx.Exec(ctx, `UPDATE deeds SET state = CASE WHEN state = 'archived' THEN 'archived' ELSE 'published' END,
+			published_at = COALESCE(?, published_at, ?) WHERE id = ?`, pub, now, id); err != nil {
 			return fmt.Errorf("deed: import %s: %w", ref, err)
 		}
 		return addRevision(ctx, tx, id, 0, ActImported, Published, "", c, now)

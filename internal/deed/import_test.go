@@ -434,3 +434,42 @@ func mustTime(t *testing.T, s string) time.Time {
 	}
 	return tm
 }
+
+// An import updates only deeds that came by import: a deed written on the
+// site keeps going through moderation. A re-import without published_at
+// keeps the publication date, and an archived deed stays archived.
+func TestImportRespectsSiteDeedsAndDates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		d, err := e.s.Create(e.ctx, e.member, fullContent(e.kangasala.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := runImport(t, e.a, rec(d.Ref, nil)+"\n", deed.ImportOptions{})
+		if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Reason, "written on this site") {
+			t.Fatalf("import over a site deed: %+v", rep)
+		}
+		if got, _ := e.s.Get(e.ctx, e.member, d.ID); got.State != deed.Draft || got.Title != d.Title {
+			t.Fatalf("site deed changed: %s %q", got.State, got.Title)
+		}
+
+		when := "2019-11-20T17:43:00Z"
+		runImport(t, e.a, rec("KEEP-1", map[string]any{"published_at": when})+"\n", deed.ImportOptions{})
+		id := deedIDByRef(t, db, "KEEP-1")
+		runImport(t, e.a, rec("KEEP-1", map[string]any{"title": "Päivitetty otsikko"})+"\n", deed.ImportOptions{})
+		got, err := e.s.Get(e.ctx, nil, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Title != "Päivitetty otsikko" || got.PublishedAt == nil || !got.PublishedAt.Equal(mustTime(t, when)) {
+			t.Fatalf("re-import: %q published %v", got.Title, got.PublishedAt)
+		}
+		if _, err := e.s.Archive(e.ctx, e.moderator, id, ""); err != nil {
+			t.Fatal(err)
+		}
+		runImport(t, e.a, rec("KEEP-1", nil)+"\n", deed.ImportOptions{})
+		if got, _ := e.s.Get(e.ctx, nil, id); got.State != deed.Archived {
+			t.Fatalf("re-import of archived deed: %s", got.State)
+		}
+	})
+}

@@ -142,9 +142,10 @@ func (s *Service) List(ctx context.Context, u *user.User, f Filter) (Page, error
 		order = "d.updated_at DESC, d.id DESC"
 	}
 	limit, offset := f.Limit, f.Offset
-	if limit <= 0 || limit > MaxLimit {
+	if limit <= 0 {
 		limit = 20
 	}
+	limit = min(limit, MaxLimit)
 	if offset < 0 {
 		offset = 0
 	}
