@@ -75,6 +75,10 @@ func setup(t *testing.T) *env {
 	if _, err := demo.Fill(ctx, a); err != nil {
 		t.Fatal(err)
 	}
+	if err := a.StartSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
 	s, err := web.New(a, web.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -120,6 +120,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 			log.Info("demo data loaded", "deeds", res.Report.Added, "accounts", res.Accounts, "password", demo.Password)
 		}
 	}
+	if err := a.StartSearch(ctx); err != nil {
+		return err
+	}
 	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://")})
 	if err != nil {
 		return err

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/tekotori/tekotori/internal/analysis"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/finland"
 	"github.com/tekotori/tekotori/internal/org"
+	"github.com/tekotori/tekotori/internal/search"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/taxonomy"
 	"github.com/tekotori/tekotori/internal/user"
@@ -25,6 +27,9 @@ type App struct {
 	Users    *user.Service
 	Deeds    *deed.Service
 	Importer *deed.Importer
+	Search   *search.Service
+
+	stopSearch context.CancelFunc
 }
 
 // Open connects to dsn, migrates, brings the place registry and the
@@ -66,8 +71,33 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 	a.Users = user.NewService(db)
 	a.Deeds = deed.NewService(db, a.Terms)
 	a.Importer = deed.NewImporter(a.Deeds, a.Orgs, a.Terms)
+	a.Search = search.NewService(db, analysis.New(log), log)
 	return a, nil
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// StartSearch builds the search index and keeps it current: at once for
+// changes this node makes, by polling for those of other nodes. Commands
+// that only write (import, migrate) do without it.
+func (a *App) StartSearch(ctx context.Context) error {
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	if err := a.Search.Start(sctx); err != nil {
+		cancel()
+		return err
+	}
+	a.stopSearch = cancel
+	a.Deeds.OnChange = func(ctx context.Context) {
+		if err := a.Search.CatchUp(ctx); err != nil {
+			a.Log.Warn("search catch-up after a change failed", "err", err)
+		}
+	}
+	return nil
+}
+
+// Close stops the search follower and closes the database.
+func (a *App) Close() error {
+	if a.stopSearch != nil {
+		a.stopSearch()
+	}
+	a.Search.Analyzer().Close()
+	return a.DB.Close()
+}

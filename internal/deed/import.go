@@ -332,7 +332,7 @@ func (s *Service) upsertPublished(ctx context.Context, ref string, c *Content, v
 		pub = publishedAt.UTC().Truncate(time.Microsecond)
 	}
 	added := false
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var id int64
 		var author sql.NullInt64
 		err := tx.QueryRow(ctx, `SELECT id, author_id FROM deeds WHERE ref = ?`, ref).Scan(&id, &author)

@@ -20,6 +20,20 @@ type Service struct {
 	db    *store.DB
 	terms *taxonomy.Service
 	now   func() time.Time
+	// OnChange, when set, runs after every committed write of a deed, so
+	// that this node's search index sees the change at once.
+	OnChange func(ctx context.Context)
+}
+
+// inTx runs a write and tells OnChange about it once it is committed.
+func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx) error) error {
+	if err := s.db.InTx(ctx, fn); err != nil {
+		return err
+	}
+	if s.OnChange != nil {
+		s.OnChange(ctx)
+	}
+	return nil
 }
 
 // NewService returns a Service on db.
@@ -167,7 +181,7 @@ func (s *Service) Create(ctx context.Context, u *user.User, c Content) (*Deed, e
 	}
 	now := s.now()
 	var id int64
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		id, err = s.insert(ctx, tx, "", Draft, u.ID, &c, now)
 		if err != nil {
@@ -232,7 +246,7 @@ func (s *Service) Save(ctx context.Context, u *user.User, id int64, c Content) (
 		return nil, err
 	}
 	now := s.now()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		if d.State != Published {
 			if err := writeContent(ctx, tx, vocab, id, &c, now); err != nil {
 				return err
@@ -296,7 +310,7 @@ func (s *Service) Submit(ctx context.Context, u *user.User, id int64, c Content)
 		return nil, err
 	}
 	now := s.now()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		if err := writeContent(ctx, tx, vocab, id, &c, now); err != nil {
 			return err
 		}
@@ -326,7 +340,7 @@ func (s *Service) Publish(ctx context.Context, u *user.User, id int64) (*Deed, e
 		return nil, err
 	}
 	now := s.now()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		if d.State == Published {
 			c := *d.Pending
 			if err := writeContent(ctx, tx, vocab, id, &c, now); err != nil {
@@ -375,7 +389,7 @@ func (s *Service) Return(ctx context.Context, u *user.User, id int64, reason str
 		return nil, FieldErrors{"reason": fmt.Sprintf("error.too_long|%d", MaxLongText)}
 	}
 	now := s.now()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		if d.State == Published {
 			if _, err := tx.Exec(ctx, `UPDATE deeds SET pending_state = 'returned', return_reason = ?, updated_at = ? WHERE id = ?`, reason, now, id); err != nil {
 				return fmt.Errorf("deed %d: return edit: %w", id, err)
@@ -419,7 +433,7 @@ func (s *Service) move(ctx context.Context, u *user.User, id int64, a Action, to
 	}
 	note = clean(note)
 	now := s.now()
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.inTx(ctx, func(tx *store.Tx) error {
 		var archivedAt any
 		if to == Archived {
 			archivedAt = now

@@ -259,8 +259,17 @@ func nonNilMedia(m []MediaRef) []MediaRef {
 	return m
 }
 
-// addRevision records one change with a full copy of the content.
+// addRevision records one change with a full copy of the content. Every
+// write of a deed ends here, so it also moves the deed to the head of the
+// change sequence that search indexes on every node follow.
 func addRevision(ctx context.Context, tx *store.Tx, deedID, userID int64, action string, state State, note string, c *Content, now time.Time) error {
+	var seq int64
+	if err := tx.QueryRow(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'deeds' RETURNING n`).Scan(&seq); err != nil {
+		return fmt.Errorf("deed %d: change sequence: %w", deedID, err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE deeds SET seq = ? WHERE id = ?`, seq, deedID); err != nil {
+		return fmt.Errorf("deed %d: change sequence: %w", deedID, err)
+	}
 	body, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("deed %d: revision: %w", deedID, err)

@@ -63,7 +63,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /lang/{lang}", s.setLang)
 	mux.HandleFunc("GET /accessibility", s.accessibility)
 
-	mux.HandleFunc("GET /deeds", s.browse)
+	mux.HandleFunc("GET /deeds", s.searchPage)
+	mux.HandleFunc("GET /search", s.searchPage)
+	mux.HandleFunc("GET /search/suggest", s.suggest)
 	mux.HandleFunc("GET /deeds/new", s.deedForm)
 	mux.HandleFunc("POST /deeds/new", s.deedForm)
 	mux.HandleFunc("GET /deeds/{id}", s.deedPage)

@@ -40,6 +40,10 @@ func newSite(t *testing.T, db *store.DB) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := a.StartSearch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
 	s, err := web.New(a, web.Options{BaseURL: "http://tekotori.test"})
 	if err != nil {
 		t.Fatal(err)
@@ -657,7 +661,7 @@ func TestBrowseAndAPI(t *testing.T) {
 		if !strings.Contains(page.body, " tekoa</h2>") {
 			t.Fatal("no count")
 		}
-		mustContain(t, c.get("/deeds?sector=avaruus").body, "0 tekoa", "Rajauksilla ei löytynyt tekoja.", "Poista rajaukset")
+		mustContain(t, c.get("/deeds?sector=avaruus").body, "0 tekoa", "Haulla ei löytynyt tekoja.", "ilman: Toimiala: avaruus")
 		page = c.get("/deeds?page=2")
 		mustContain(t, page.body, "Sivu 2 / 3", `rel="prev"`, `rel="next"`)
 		mustContain(t, c.get("/organisations?q=hämeen").body, "Hämeenlinna")
@@ -735,7 +739,7 @@ func TestAdminPages(t *testing.T) {
 		r = c.post("/admin/terms", url.Values{"kind": {"theme"}, "slug": {"tekoaly"}, "label_fi": {"Tekoäly"}, "label_sv": {"Artificiell intelligens"}, "label_en": {"Artificial intelligence"}, "position": {"200"}, "active": {"1"}})
 		wantStatus(t, r, http.StatusSeeOther)
 		mustContain(t, c.get("/admin/terms").body, "tekoaly")
-		mustContain(t, c.get("/deeds").body, "Tekoäly")
+		mustContain(t, c.get("/deeds/new").body, "Tekoäly")
 
 		// Organisations and units.
 		r = c.post("/admin/organisations", url.Values{"kind": {"company"}, "name_fi": {"Testin Vesi Oy"}, "municipality_code": {"837"}})

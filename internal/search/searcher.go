@@ -1,0 +1,52 @@
+package search
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tekotori/tekotori/internal/analysis"
+)
+
+// Searcher answers queries from an index, analysing query words the way
+// the deeds' words were analysed.
+type Searcher struct {
+	ix *Index
+	an analysis.Analyzer
+
+	wordsMu  sync.Mutex
+	words    []string // the index's words as written, sorted
+	wordsGen uint64
+	wordsAt  time.Time
+}
+
+// NewSearcher returns a Searcher over ix.
+func NewSearcher(ix *Index, an analysis.Analyzer) *Searcher {
+	return &Searcher{ix: ix, an: an}
+}
+
+// wordsMaxAge bounds how stale the word list behind typo correction and
+// suggestions may get while deeds keep changing.
+const wordsMaxAge = 5 * time.Second
+
+// surfaceWords lists the index's terms without their language prefix,
+// sorted and without repeats. The caller holds the index's read lock.
+func (s *Searcher) surfaceWords() []string {
+	s.wordsMu.Lock()
+	defer s.wordsMu.Unlock()
+	if s.words != nil && (s.wordsGen == s.ix.gen || time.Since(s.wordsAt) < wordsMaxAge) {
+		return s.words
+	}
+	words := make([]string, 0, len(s.ix.terms))
+	for t := range s.ix.terms {
+		if _, w, ok := strings.Cut(t, ":"); ok {
+			words = append(words, w)
+		}
+	}
+	sort.Strings(words)
+	words = slices.Compact(words)
+	s.words, s.wordsGen, s.wordsAt = words, s.ix.gen, time.Now()
+	return words
+}

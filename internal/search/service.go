@@ -1,0 +1,239 @@
+// Package search is the idea bank's finder: Finnish-aware analysis of the
+// deeds, an in-memory index with positions on every node, relevance
+// ranking, facet counts that narrow as filters are picked, highlighted
+// snippets, typo tolerance, suggestions and similar deeds.
+package search
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tekotori/tekotori/internal/analysis"
+	"github.com/tekotori/tekotori/internal/store"
+)
+
+// Service keeps this node's index in step with the database and answers
+// searches.
+type Service struct {
+	db  *store.DB
+	an  analysis.Analyzer
+	log *slog.Logger
+
+	cur atomic.Pointer[Searcher]
+
+	mu      sync.Mutex // serialises catch-up and rebuilds
+	lastSeq int64
+
+	// Awards, when set, gives the award labels of deeds for the award
+	// facet; campaigns provide it.
+	Awards func(ctx context.Context) (map[int64][]string, error)
+}
+
+// NewService returns a Service; call Start to build the index.
+func NewService(db *store.DB, an analysis.Analyzer, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{db: db, an: an, log: log}
+	s.cur.Store(NewSearcher(NewIndex(), an))
+	return s
+}
+
+// Analyzer is the analyser the index is built with.
+func (s *Service) Analyzer() analysis.Analyzer { return s.an }
+
+// Searcher is the current searcher.
+func (s *Service) Searcher() *Searcher { return s.cur.Load() }
+
+// metaAnalyser is the search_meta key recording which analyser built the
+// shared vocabulary.
+const metaAnalyser = "analyser"
+
+// Start builds the index from the database and then follows the deeds'
+// change sequence until ctx ends, so that a change made on another node
+// shows here within pollInterval.
+func (s *Service) Start(ctx context.Context) error {
+	prev, err := s.recordedAnalyser(ctx)
+	if err != nil {
+		return err
+	}
+	if prev != "" && prev != s.an.Name() {
+		s.log.Warn("search analyser changed; rebuilding the index", "was", prev, "now", s.an.Name())
+	}
+	if err := s.Rebuild(ctx); err != nil {
+		return err
+	}
+	go s.follow(ctx)
+	return nil
+}
+
+// pollInterval is how often a node looks for changes other nodes made.
+const pollInterval = 300 * time.Millisecond
+
+func (s *Service) follow(ctx context.Context) {
+	t := time.NewTicker(pollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.CatchUp(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("search catch-up failed", "err", err)
+			}
+		}
+	}
+}
+
+func (s *Service) recordedAnalyser(ctx context.Context) (string, error) {
+	var v string
+	err := s.db.QueryRow(ctx, `SELECT value FROM search_meta WHERE key = ?`, metaAnalyser).Scan(&v)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("search: read meta: %w", err)
+	}
+	return v, nil
+}
+
+// Status describes the index for the admin page.
+type Status struct {
+	Analyser string
+	Voikko   bool
+	Deeds    int
+}
+
+// Status tells which analyser builds the index and how many deeds it has.
+func (s *Service) Status() Status {
+	return Status{Analyser: s.an.Name(), Voikko: s.an.Voikko(), Deeds: s.cur.Load().ix.Len()}
+}
+
+// Rebuild builds a fresh index of every published deed and swaps it in;
+// searches keep using the old one meanwhile.
+func (s *Service) Rebuild(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	var seq int64
+	if err := s.db.QueryRow(ctx, `SELECT n FROM counters WHERE name = 'deeds'`).Scan(&seq); err != nil {
+		return fmt.Errorf("search: read sequence: %w", err)
+	}
+	ix := NewIndex()
+	n, err := s.load(ctx, ix, "d.state = 'published'")
+	if err != nil {
+		return err
+	}
+	s.cur.Store(NewSearcher(ix, s.an))
+	s.lastSeq = seq
+	if _, err := s.db.Exec(ctx, `INSERT INTO search_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+		metaAnalyser, s.an.Name()); err != nil {
+		return fmt.Errorf("search: write meta: %w", err)
+	}
+	s.log.Info("search index built", "deeds", n, "analyser", s.an.Name(), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// CatchUp applies every deed change since the last one seen: published
+// deeds are (re)indexed, others removed. The node that made a change calls
+// it at once; the others on their next poll.
+func (s *Service) CatchUp(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rows, err := s.db.Query(ctx, `SELECT id, seq, state FROM deeds WHERE seq > ? ORDER BY seq`, s.lastSeq)
+	if err != nil {
+		return fmt.Errorf("search: changes: %w", err)
+	}
+	var publish []any
+	var remove []int64
+	maxSeq := s.lastSeq
+	for rows.Next() {
+		var id, seq int64
+		var state string
+		if err := rows.Scan(&id, &seq, &state); err != nil {
+			rows.Close()
+			return fmt.Errorf("search: changes: %w", err)
+		}
+		maxSeq = max(maxSeq, seq)
+		if state == "published" {
+			publish = append(publish, id)
+		} else {
+			remove = append(remove, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search: changes: %w", err)
+	}
+	if maxSeq == s.lastSeq {
+		return nil
+	}
+	ix := s.cur.Load().ix
+	for _, id := range remove {
+		ix.Remove(id)
+	}
+	for len(publish) > 0 {
+		batch := publish[:min(len(publish), 200)]
+		publish = publish[len(batch):]
+		if _, err := s.load(ctx, ix, "d.id IN ("+store.Placeholders(len(batch))+")", batch...); err != nil {
+			return err
+		}
+	}
+	s.lastSeq = maxSeq
+	// Replaced documents stay in the postings until a rebuild; rebuild
+	// when they make up a third of the index.
+	if ix.Garbage() > 0.33 && ix.Len() > 1000 {
+		go func() {
+			if err := s.Rebuild(context.WithoutCancel(ctx)); err != nil {
+				s.log.Warn("search rebuild failed", "err", err)
+			}
+		}()
+	}
+	return nil
+}
+
+// load reads the deeds matching where, analyses them on every core and
+// puts them into ix.
+func (s *Service) load(ctx context.Context, ix *Index, where string, args ...any) (int, error) {
+	sources, err := s.sources(ctx, where, args...)
+	if err != nil {
+		return 0, err
+	}
+	type built struct {
+		doc Doc
+		pos map[string][]uint32
+	}
+	in := make(chan *Source)
+	out := make(chan built)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for src := range in {
+				d, p := Build(s.an, src)
+				out <- built{d, p}
+			}
+		}()
+	}
+	go func() {
+		for _, src := range sources {
+			in <- src
+		}
+		close(in)
+		wg.Wait()
+		close(out)
+	}()
+	n := 0
+	for b := range out {
+		ix.Put(b.doc, b.pos)
+		n++
+	}
+	return n, nil
+}
