@@ -36,6 +36,7 @@ Commands:
   migrate   bring the database schema up to date
   user add  create an account; the password is read from standard input
   import    load published deeds from a JSON Lines file (- for standard input)
+  reindex   rebuild the search index on every node (after a change of analyser)
 
 Every command takes --db (or TEKOTORI_DB): a file path means SQLite
 (default ./tekotori.db), a postgres:// URL means PostgreSQL.
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return userCmd(ctx, args[1:], stdin, stdout, log)
 	case "import":
 		return importCmd(ctx, args[1:], stdin, stdout, log)
+	case "reindex":
+		return reindex(ctx, args[1:], stdout, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -203,6 +206,32 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		return err
 	}
 	fmt.Fprintf(stdout, "created user %d <%s> with role %s\n", u.ID, u.Email, u.Role)
+	return nil
+}
+
+// reindex rebuilds the search index once here, to check it and report
+// it, and asks every running node to rebuild theirs.
+func reindex(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
+	db := dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, *db, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	start := time.Now()
+	if err := a.Search.Rebuild(ctx); err != nil {
+		return err
+	}
+	if err := a.Search.RequestRebuild(ctx); err != nil {
+		return err
+	}
+	st := a.Search.Status()
+	fmt.Fprintf(stdout, "search index rebuilt: %d deeds in %s with %s; running nodes rebuild within a second\n",
+		st.Deeds, time.Since(start).Round(time.Millisecond), st.Analyser)
 	return nil
 }
 

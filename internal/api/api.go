@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,18 +16,21 @@ import (
 	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/i18n"
+	"github.com/tekotori/tekotori/internal/search"
 	"github.com/tekotori/tekotori/internal/taxonomy"
 )
 
 // API is the JSON face of one App.
 type API struct {
 	app     *app.App
+	cat     *i18n.Catalog
 	baseURL string
 }
 
-// New returns the API; baseURL prefixes the links it gives out.
-func New(a *app.App, baseURL string) *API {
-	return &API{app: a, baseURL: strings.TrimRight(baseURL, "/")}
+// New returns the API; baseURL prefixes the links it gives out, cat names
+// facet values.
+func New(a *app.App, cat *i18n.Catalog, baseURL string) *API {
+	return &API{app: a, cat: cat, baseURL: strings.TrimRight(baseURL, "/")}
 }
 
 // Handler routes /api/v1/….
@@ -62,6 +66,8 @@ type Item struct {
 	Themes       []string   `json:"themes"`
 	ClientGroups []string   `json:"client_groups"`
 	Status       string     `json:"status"`
+	Score        *float64   `json:"score,omitempty"`
+	Highlight    string     `json:"highlight,omitempty"`
 	Year         int        `json:"year,omitempty"`
 	Lang         string     `json:"lang"`
 	State        string     `json:"state"`
@@ -95,10 +101,21 @@ type Media struct {
 }
 
 type listResponse struct {
-	Total  int    `json:"total"`
-	Limit  int    `json:"limit"`
-	Offset int    `json:"offset"`
-	Items  []Item `json:"items"`
+	Total      int                     `json:"total"`
+	Limit      int                     `json:"limit"`
+	Offset     int                     `json:"offset"`
+	Items      []Item                  `json:"items"`
+	Facets     map[string][]FacetValue `json:"facets"`
+	Suggestion string                  `json:"suggestion,omitempty"`
+	Corrected  map[string]string       `json:"corrected,omitempty"`
+}
+
+// FacetValue is one value of a facet with how many deeds it would give.
+type FacetValue struct {
+	Value    string `json:"value"`
+	Label    string `json:"label"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected,omitempty"`
 }
 
 func apiLang(r *http.Request) string {
@@ -108,65 +125,103 @@ func apiLang(r *http.Request) string {
 	return i18n.FromRequest(r)
 }
 
+// listDeeds searches the published deeds: the same implementation as the
+// search page, with the same parameters.
 func (a *API) listDeeds(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
 	q := r.URL.Query()
-	f, err := filterFromQuery(q)
+	req, err := requestFromQuery(q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_parameter", err.Error())
 		return
 	}
-	page, err := a.app.Deeds.List(r.Context(), nil, f)
+	page, err := a.app.Search.Search(ctx, req)
 	if err != nil {
-		a.app.Log.Error("api list", "err", err)
+		a.app.Log.Error("api search", "err", err)
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")
 		return
 	}
-	vocab, err := a.app.Terms.All(r.Context())
+	vocab, err := a.app.Terms.All(ctx)
 	if err != nil {
-		a.app.Log.Error("api list", "err", err)
+		a.app.Log.Error("api search", "err", err)
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")
 		return
 	}
 	l := apiLang(r)
-	resp := listResponse{Total: page.Total, Limit: f.Limit, Offset: f.Offset, Items: []Item{}}
-	for _, d := range page.Items {
-		resp.Items = append(resp.Items, a.item(d, vocab, l))
+	label, err := a.app.FacetLabels(ctx, a.cat, l)
+	if err != nil {
+		a.app.Log.Error("api search", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+		return
+	}
+	resp := listResponse{Total: page.Total, Limit: req.Limit, Offset: req.Offset, Items: []Item{}, Facets: map[string][]FacetValue{},
+		Suggestion: page.Suggestion, Corrected: page.Corrected}
+	for _, it := range page.Items {
+		d, err := a.app.Deeds.Get(ctx, nil, it.DeedID)
+		if err != nil {
+			continue // unpublished since the index saw it
+		}
+		item := a.item(d, vocab, l)
+		score := it.Score
+		item.Score = &score
+		item.Highlight = markup(it.Snippet)
+		resp.Items = append(resp.Items, item)
+	}
+	for f, vals := range page.Facets {
+		out := []FacetValue{}
+		for _, v := range vals {
+			out = append(out, FacetValue{Value: v.Value, Label: label(f, v.Value), Count: v.Count, Selected: v.Selected})
+		}
+		resp.Facets[f] = out
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// filterFromQuery reads limit, offset and the listing filters; unknown
-// filter values match nothing rather than fail.
-func filterFromQuery(q url.Values) (deed.Filter, error) {
-	f := deed.Filter{Sectors: q["sector"], Themes: q["theme"], ClientGroups: q["client_group"], OrgCodes: q["organisation"],
-		Regions: q["region"], Counties: q["county"], Statuses: q["status"], Langs: q["lang"], Sort: q.Get("sort"), Limit: 20}
-	for _, y := range q["year"] {
-		n, err := strconv.Atoi(y)
-		if err != nil {
-			return f, fmt.Errorf("year: %q is not a number", y)
+// markup writes a snippet as HTML: the text escaped, the matched words in
+// <mark>.
+func markup(segs []search.Segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		if s.Mark {
+			b.WriteString("<mark>" + html.EscapeString(s.Text) + "</mark>")
+		} else {
+			b.WriteString(html.EscapeString(s.Text))
 		}
-		f.Years = append(f.Years, n)
+	}
+	return b.String()
+}
+
+// requestFromQuery reads q, the facet filters (repeatable), sort, limit and
+// offset. Unknown facet values match nothing rather than fail.
+func requestFromQuery(q url.Values) (search.Request, error) {
+	req := search.Request{Q: q.Get("q"), Sort: q.Get("sort"), Limit: 20, Filters: map[string][]string{}}
+	for _, f := range search.Facets {
+		for _, v := range q[f] {
+			if v != "" {
+				req.Filters[f] = append(req.Filters[f], v)
+			}
+		}
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > deed.MaxLimit {
-			return f, fmt.Errorf("limit: must be a number from 1 to %d", deed.MaxLimit)
+			return req, fmt.Errorf("limit: must be a number from 1 to %d", deed.MaxLimit)
 		}
-		f.Limit = n
+		req.Limit = n
 	}
 	if v := q.Get("offset"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return f, errors.New("offset: must be a number from 0 up")
+		if err != nil || n < 0 || n > 1000000 {
+			return req, errors.New("offset: must be a number from 0 up")
 		}
-		f.Offset = n
+		req.Offset = n
 	}
-	switch f.Sort {
-	case "", "newest", "oldest", "title":
+	switch req.Sort {
+	case "", "relevance", "newest":
 	default:
-		return f, errors.New("sort: must be newest, oldest or title")
+		return req, errors.New("sort: must be relevance or newest")
 	}
-	return f, nil
+	return req, nil
 }
 
 func (a *API) getDeed(w http.ResponseWriter, r *http.Request) {

@@ -254,3 +254,25 @@ func TestChangesReachEveryNode(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// tekotori reindex asks every node to rebuild; a node notices on its next
+// catch-up.
+func TestRequestRebuild(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := loadCorpus(t, db)
+		ctx := context.Background()
+		before := a.Search.Searcher()
+		if err := a.Search.RequestRebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Search.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if a.Search.Searcher() == before || a.Search.Status().Deeds != len(corpus) {
+			t.Fatal("the index was not rebuilt")
+		}
+		if err := a.Search.CatchUp(ctx); err != nil || a.Search.Searcher() == nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -29,6 +29,7 @@ type Service struct {
 
 	mu      sync.Mutex // serialises catch-up and rebuilds
 	lastSeq int64
+	gen     string // the rebuild generation this index was built for
 
 	// Awards, when set, gives the award labels of deeds for the award
 	// facet; campaigns provide it.
@@ -51,9 +52,12 @@ func (s *Service) Analyzer() analysis.Analyzer { return s.an }
 // Searcher is the current searcher.
 func (s *Service) Searcher() *Searcher { return s.cur.Load() }
 
-// metaAnalyser is the search_meta key recording which analyser built the
-// shared vocabulary.
-const metaAnalyser = "analyser"
+// search_meta keys: which analyser built the index last, and a generation
+// that `tekotori reindex` moves on so that every node rebuilds.
+const (
+	metaAnalyser   = "analyser"
+	metaGeneration = "generation"
+)
 
 // Start builds the index from the database and then follows the deeds'
 // change sequence until ctx ends, so that a change made on another node
@@ -92,8 +96,12 @@ func (s *Service) follow(ctx context.Context) {
 }
 
 func (s *Service) recordedAnalyser(ctx context.Context) (string, error) {
+	return s.meta(ctx, metaAnalyser)
+}
+
+func (s *Service) meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.db.QueryRow(ctx, `SELECT value FROM search_meta WHERE key = ?`, metaAnalyser).Scan(&v)
+	err := s.db.QueryRow(ctx, `SELECT value FROM search_meta WHERE key = ?`, key).Scan(&v)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}
@@ -125,13 +133,17 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	if err := s.db.QueryRow(ctx, `SELECT n FROM counters WHERE name = 'deeds'`).Scan(&seq); err != nil {
 		return fmt.Errorf("search: read sequence: %w", err)
 	}
+	gen, err := s.meta(ctx, metaGeneration)
+	if err != nil {
+		return err
+	}
 	ix := NewIndex()
 	n, err := s.load(ctx, ix, "d.state = 'published'")
 	if err != nil {
 		return err
 	}
 	s.cur.Store(NewSearcher(ix, s.an))
-	s.lastSeq = seq
+	s.lastSeq, s.gen = seq, gen
 	if _, err := s.db.Exec(ctx, `INSERT INTO search_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 		metaAnalyser, s.an.Name()); err != nil {
 		return fmt.Errorf("search: write meta: %w", err)
@@ -140,11 +152,31 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	return nil
 }
 
+// RequestRebuild asks every node, this one included, to rebuild its index
+// on its next catch-up, as after a change of vocabulary or analyser.
+func (s *Service) RequestRebuild(ctx context.Context) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO search_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+		metaGeneration, time.Now().UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return fmt.Errorf("search: request rebuild: %w", err)
+	}
+	return nil
+}
+
 // CatchUp applies every deed change since the last one seen: published
 // deeds are (re)indexed, others removed. The node that made a change calls
 // it at once; the others on their next poll.
 func (s *Service) CatchUp(ctx context.Context) error {
+	gen, err := s.meta(ctx, metaGeneration)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
+	if gen != s.gen {
+		s.mu.Unlock()
+		s.log.Info("search rebuild requested", "generation", gen)
+		return s.Rebuild(ctx)
+	}
 	defer s.mu.Unlock()
 	rows, err := s.db.Query(ctx, `SELECT id, seq, state FROM deeds WHERE seq > ? ORDER BY seq`, s.lastSeq)
 	if err != nil {

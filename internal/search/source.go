@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-
 )
 
 const sourceSelect = `SELECT d.id, d.lang, d.published_at, d.title, d.summary, d.need, d.solution, d.results, d.lessons, d.adoption, d.partners,
@@ -117,4 +116,3 @@ func nonEmpty(v string) []string {
 	}
 	return []string{v}
 }
-

@@ -29,7 +29,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireAdmin(w, r); !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "admin", s.newView(r, "admin.title", nil))
+	s.render(w, r, http.StatusOK, "admin", s.newView(r, "admin.title", s.app.Search.Status()))
 }
 
 type termsData struct {

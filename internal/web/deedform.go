@@ -13,6 +13,7 @@ import (
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/media"
 	"github.com/tekotori/tekotori/internal/org"
+	"github.com/tekotori/tekotori/internal/search"
 	"github.com/tekotori/tekotori/internal/taxonomy"
 	"github.com/tekotori/tekotori/internal/user"
 )
@@ -52,6 +53,25 @@ type deedFormData struct {
 	Published   bool
 	Live        bool
 	Limits      map[string]int
+	// Duplicates are published deeds that look like the same work.
+	Duplicates []*deed.Deed
+	// Confirm asks the author to confirm the deed is not one of them.
+	Confirm bool
+}
+
+// duplicatesShown is how many look-alike deeds the form warns about.
+const duplicatesShown = 3
+
+// duplicates finds published deeds that are probably the same work as c.
+func (s *Server) duplicates(ctx context.Context, d *deed.Deed, c deed.Content) []*deed.Deed {
+	if c.Title == "" || (d != nil && d.IsPublic()) {
+		return nil
+	}
+	src := &search.Source{Lang: c.Lang, Title: c.Title, Summary: c.Summary, Body: []string{c.Need, c.Solution, c.Results}}
+	if d != nil {
+		src.DeedID = d.ID
+	}
+	return s.publicDeeds(ctx, s.app.Search.Duplicates(src, duplicatesShown))
 }
 
 // deedForm shows and handles the form for a new deed and for editing one.
@@ -142,6 +162,12 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 		s.renderForm(w, r, http.StatusUnprocessableEntity, d, c, yearRaw, errs)
 		return
 	}
+	// Before a deed goes to moderation, its author sees the published
+	// deeds that look like the same work and confirms it is not one of
+	// them; the text is kept as a draft meanwhile.
+	if action == "submit" && form.Get("not_duplicate") != "1" && len(s.duplicates(ctx, d, c)) > 0 {
+		action = "confirm"
+	}
 	var saved *deed.Deed
 	var err error
 	msg := "saved"
@@ -174,6 +200,10 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 	}
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if action == "confirm" {
+		http.Redirect(w, r, fmt.Sprintf("/deeds/%d/edit?msg=check_duplicates&confirm=1", saved.ID), http.StatusSeeOther)
 		return
 	}
 	if action == "submit" || msg == "edit_pending" {
@@ -400,6 +430,8 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, 
 	for _, p := range places {
 		fd.Places = append(fd.Places, option{Value: p.Code, Label: p.Name.In(v.Lang), Selected: p.Code == c.Municipality})
 	}
+	fd.Duplicates = s.duplicates(ctx, d, c)
+	fd.Confirm = len(fd.Duplicates) > 0 && (r.URL.Query().Get("confirm") == "1" || r.PostFormValue("not_duplicate") != "")
 	fd.Links = append(append([]deed.Link{}, c.Links...), deed.Link{}, deed.Link{})
 	var ids []int64
 	for _, m := range append(append([]deed.MediaRef{}, c.Images...), c.Attachments...) {

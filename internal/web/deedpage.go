@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/search"
 	"github.com/tekotori/tekotori/internal/taxonomy"
 )
 
@@ -19,7 +21,11 @@ type deedPageData struct {
 	ShowContact  bool
 	Can          map[string]bool
 	Reason       string
+	Similar      []*deed.Deed
 }
+
+// similarShown is how many similar deeds a deed page lists.
+const similarShown = 4
 
 func (s *Server) deedPage(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
@@ -65,6 +71,13 @@ func (s *Server) renderDeed(w http.ResponseWriter, r *http.Request, status int, 
 		pd.Can[string(a)] = deed.Can(u, a, d)
 	}
 	pd.ShowContact = !d.Contact.IsEmpty() && (d.Contact.Public || pd.Can["private"])
+	if d.IsPublic() {
+		sims, err := s.app.Search.Similar(r.Context(), d.ID, similarShown)
+		if err != nil {
+			s.log.Warn("similar deeds", "deed", d.ID, "err", err)
+		}
+		pd.Similar = s.publicDeeds(r.Context(), sims)
+	}
 	if errs != nil {
 		v.setErrors(errs, []string{"reason"})
 	}
@@ -149,4 +162,16 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", m.Filename))
 	}
 	w.Write(data)
+}
+
+// publicDeeds loads the deeds a similarity search found, skipping any that
+// stopped being public since the index saw them.
+func (s *Server) publicDeeds(ctx context.Context, sims []search.Similar) []*deed.Deed {
+	var out []*deed.Deed
+	for _, sim := range sims {
+		if d, err := s.app.Deeds.Get(ctx, nil, sim.DeedID); err == nil {
+			out = append(out, d)
+		}
+	}
+	return out
 }

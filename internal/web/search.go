@@ -1,16 +1,13 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/tekotori/tekotori/internal/deed"
-	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/search"
-	"github.com/tekotori/tekotori/internal/taxonomy"
 )
 
 const perPage = 20
@@ -85,70 +82,6 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-// facetLabels names facet values in the reader's language.
-type facetLabels struct {
-	vocab    *taxonomy.Vocabulary
-	places   map[string]map[string]string // facet -> code -> name
-	orgNames map[string]string
-	v        *view
-}
-
-func (s *Server) facetLabels(ctx context.Context, v *view) (*facetLabels, error) {
-	vocab, err := s.app.Terms.All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	fl := &facetLabels{vocab: vocab, v: v, places: map[string]map[string]string{}, orgNames: map[string]string{}}
-	regions, err := s.app.Orgs.Regions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	counties, err := s.app.Orgs.Counties(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for facet, places := range map[string][]org.Place{search.FacetRegion: regions, search.FacetCounty: counties} {
-		fl.places[facet] = map[string]string{}
-		for _, p := range places {
-			fl.places[facet][p.Code] = p.Name.In(v.Lang)
-		}
-	}
-	orgs, err := s.app.Orgs.List(ctx, org.ListFilter{})
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range orgs {
-		fl.orgNames[o.Code] = o.Name.In(v.Lang)
-	}
-	return fl, nil
-}
-
-func (fl *facetLabels) label(facet, value string) string {
-	switch facet {
-	case search.FacetSector:
-		return fl.vocab.Label(taxonomy.Sector, value, fl.v.Lang)
-	case search.FacetTheme:
-		return fl.vocab.Label(taxonomy.Theme, value, fl.v.Lang)
-	case search.FacetClientGroup:
-		return fl.vocab.Label(taxonomy.ClientGroup, value, fl.v.Lang)
-	case search.FacetRegion, search.FacetCounty:
-		if n, ok := fl.places[facet][value]; ok {
-			return n
-		}
-	case search.FacetOrg:
-		if n, ok := fl.orgNames[value]; ok {
-			return n
-		}
-	case search.FacetOrgKind:
-		return fl.v.T("orgkind." + value)
-	case search.FacetStatus:
-		return fl.v.StatusLabel(deed.Status(value))
-	case search.FacetLang:
-		return fl.v.ContentLang(value)
-	}
-	return value
-}
-
 // facetTitle is the heading of a facet on the page.
 func facetTitle(v *view, f string) string {
 	switch f {
@@ -184,7 +117,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	if req.Q != "" {
 		v.Title = v.T("search.title_q", req.Q)
 	}
-	fl, err := s.facetLabels(ctx, v)
+	label, err := s.app.FacetLabels(ctx, s.cat, v.Lang)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -193,7 +126,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	for _, f := range search.Facets {
 		fc := facet{Name: f, Label: facetTitle(v, f)}
 		for i, fv := range res.Facets[f] {
-			o := option{Value: fv.Value, Label: fl.label(f, fv.Value), Count: fv.Count, Selected: fv.Selected}
+			o := option{Value: fv.Value, Label: label(f, fv.Value), Count: fv.Count, Selected: fv.Selected}
 			fc.Open = fc.Open || o.Selected
 			if i < facetsShown || o.Selected {
 				fc.Options = append(fc.Options, o)
@@ -232,7 +165,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 				dq := cloneValues(q)
 				dq.Del("page")
 				dq[f] = removeValue(dq[f], val)
-				d.Drop = append(d.Drop, option{Value: r.URL.Path + "?" + dq.Encode(), Label: facetTitle(v, f) + ": " + fl.label(f, val)})
+				d.Drop = append(d.Drop, option{Value: r.URL.Path + "?" + dq.Encode(), Label: facetTitle(v, f) + ": " + label(f, val)})
 			}
 		}
 	}

@@ -48,7 +48,7 @@ func New(a *app.App, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, opts.BaseURL), start: time.Now()}, nil
+	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now()}, nil
 }
 
 // Handler returns the whole site with its middleware.

@@ -730,7 +730,7 @@ func TestAdminPages(t *testing.T) {
 		m := s.addUser("m@example.org", user.RoleMember, "kangasala")
 		c := s.client()
 		c.login("admin@example.org")
-		mustContain(t, c.get("/admin").body, "Luokitukset", "Organisaatiot", "Asetukset")
+		mustContain(t, c.get("/admin").body, "Luokitukset", "Organisaatiot", "Asetukset", "Hakuindeksissä on 0 julkaistua tekoa. Analysoija: ")
 
 		// Vocabulary terms: validation, creation, editing.
 		r := c.post("/admin/terms", url.Values{"kind": {"theme"}, "slug": {"Ei Kelpaa"}, "label_fi": {"Tekoäly"}, "label_sv": {""}, "label_en": {"AI"}, "active": {"1"}})
@@ -765,5 +765,128 @@ func TestAdminPages(t *testing.T) {
 		if got.Role != user.RoleModerator {
 			t.Fatalf("role %s", got.Role)
 		}
+	})
+}
+
+func TestSearchPageAndAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		if _, err := demo.Fill(context.Background(), s.app); err != nil {
+			t.Fatal(err)
+		}
+		c := s.client()
+		page := c.get("/search?q=ruokahävikki")
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "<mark>", "Haku: ruokahävikki", "Toimiala", "(")
+		// A typo still finds the deeds and says what it searched for.
+		page = c.get("/search?q=ruokahävikn")
+		mustContain(t, page.body, "1 tekoa", "<mark>ruokahävikin</mark>", "näytetään tulokset sanalle ”ruokahävikin”")
+		// Nothing found: a way out.
+		page = c.get("/search?q=" + url.QueryEscape("kotihoidn zzqxv"))
+		mustContain(t, page.body, "Haulla ei löytynyt tekoja.", "Tarkoititko")
+
+		var res struct {
+			Total int `json:"total"`
+			Items []struct {
+				Title     string   `json:"title"`
+				Score     *float64 `json:"score"`
+				Highlight string   `json:"highlight"`
+			} `json:"items"`
+			Facets map[string][]struct {
+				Value string `json:"value"`
+				Label string `json:"label"`
+				Count int    `json:"count"`
+			} `json:"facets"`
+		}
+		r := c.get("/api/v1/deeds?q=kotihoito&sector=sote&limit=5")
+		wantStatus(t, r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.body), &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 || len(res.Items) == 0 || res.Items[0].Score == nil || *res.Items[0].Score <= 0 || !strings.Contains(res.Items[0].Highlight, "<mark>") {
+			t.Fatalf("search API: %+v", res)
+		}
+		sector := res.Facets["sector"]
+		if len(sector) == 0 || sector[0].Label == "" || sector[0].Count == 0 {
+			t.Fatalf("facets: %+v", res.Facets)
+		}
+		// The page and the API share one implementation: same total.
+		page = c.get("/search?q=kotihoito&sector=sote")
+		mustContain(t, page.body, fmt.Sprintf(">%d tekoa</h2>", res.Total))
+		wantStatus(t, c.get("/api/v1/deeds?sort=sideways"), http.StatusBadRequest)
+		r = c.get("/search/suggest?q=koti")
+		wantStatus(t, r, http.StatusOK)
+		if !strings.Contains(r.body, "koti") {
+			t.Fatalf("suggestions %s", r.body)
+		}
+	})
+}
+
+// Any query string is safe: a normal page or a clear message, never a 500.
+func TestSearchBadInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		if _, err := demo.Fill(context.Background(), s.app); err != nil {
+			t.Fatal(err)
+		}
+		c := s.client()
+		for _, q := range []string{
+			"", strings.Repeat("hyvinvointi ", 1000), "!!!???...", `"unbalanced quote`, `kunta NEAR/3 koulu`, "kunta*", `"`, ":", "-",
+			"-kunta", "'; DROP TABLE deeds; --", "1 OR 1=1", "\x00\x01\x02\x1b[31m", "\xff\xfe\xfd", "ä\xc3", "🙂 kunta",
+			strings.Repeat("\"", 500), "sector:sote", "((((", "a b c d e f g h i j k l m n o p q r s t u v w x y z",
+		} {
+			for _, path := range []string{"/search?q=", "/api/v1/deeds?q=", "/search/suggest?q="} {
+				r := c.get(path + url.QueryEscape(q))
+				if r.status != http.StatusOK {
+					t.Fatalf("%s%q: status %d", path, q, r.status)
+				}
+			}
+		}
+		for _, p := range []string{"/search?sector=ei-ole&theme=%00", "/api/v1/deeds?organisation=x&year=abc", "/search?page=-5", "/search?page=999999999"} {
+			if r := c.get(p); r.status != http.StatusOK {
+				t.Fatalf("%s: %d", p, r.status)
+			}
+		}
+	})
+}
+
+func TestSimilarAndDuplicates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		ctx := context.Background()
+		if _, err := demo.Fill(ctx, s.app); err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		var title, summary, need, solution string
+		if err := s.app.DB.QueryRow(ctx, `SELECT id, title, summary, need, solution FROM deeds WHERE ref = 'DEMO-2019-009'`).Scan(&id, &title, &summary, &need, &solution); err != nil {
+			t.Fatal(err)
+		}
+		anon := s.client()
+		page := anon.follow(anon.get(fmt.Sprintf("/deeds/%d", id)))
+		mustContain(t, page.body, "Samankaltaisia tekoja")
+
+		// Writing the same work again: the author is shown the existing deed
+		// before the deed goes to moderation, and may confirm it differs.
+		s.addUser("a@example.org", user.RoleMember, "kuusamo")
+		c := s.client()
+		c.login("a@example.org")
+		form := completeDeed(orgID(t, s, "kuusamo"), title)
+		form.Set("summary", summary)
+		form.Set("need", need)
+		form.Set("solution", solution)
+		form.Set("action", "submit")
+		r := c.postMultipart("/deeds/new", form)
+		wantStatus(t, r, http.StatusSeeOther)
+		if !strings.Contains(r.loc, "msg=check_duplicates") {
+			t.Fatalf("went to %q", r.loc)
+		}
+		page = c.follow(r)
+		mustContain(t, page.body, "Ideapankissa on jo hyvin samankaltainen teko", fmt.Sprintf(`href="/deeds/%d/`, id), `name="not_duplicate"`)
+		edit := strings.SplitN(r.loc, "?", 2)[0]
+		form.Set("not_duplicate", "1")
+		r = c.postMultipart(edit, form)
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, c.follow(r).body, "lähetetty moderoitavaksi")
 	})
 }
