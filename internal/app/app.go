@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/tekotori/tekotori/internal/analysis"
+	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/finland"
 	"github.com/tekotori/tekotori/internal/org"
@@ -27,7 +28,9 @@ type App struct {
 	Users    *user.Service
 	Deeds    *deed.Service
 	Importer *deed.Importer
-	Search   *search.Service
+	// Campaigns runs award campaigns.
+	Campaigns *campaign.Service
+	Search    *search.Service
 
 	stopSearch context.CancelFunc
 }
@@ -71,6 +74,7 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 	a.Users = user.NewService(db)
 	a.Deeds = deed.NewService(db, a.Terms)
 	a.Importer = deed.NewImporter(a.Deeds, a.Orgs, a.Terms)
+	a.Campaigns = campaign.NewService(db, a.Deeds)
 	a.Search = search.NewService(db, analysis.New(log), log)
 	return a, nil
 }
