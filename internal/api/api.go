@@ -38,6 +38,7 @@ func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/deeds", a.listDeeds)
 	mux.HandleFunc("GET /api/v1/deeds/{id}", a.getDeed)
+	a.campaignRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint")
 	})

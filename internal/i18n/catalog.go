@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"slices"
 	"strings"
@@ -25,17 +26,32 @@ type Catalog struct {
 	msgs map[string]map[string]string
 }
 
-// Load reads the embedded message files.
+// Load reads the embedded message files: locales/<lang>.json and any
+// locales/<lang>-<part>.json beside it, so that a part of the site can keep
+// its words in a file of its own. A key defined twice is an error.
 func Load() (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]string{}}
 	for _, lang := range Languages {
-		body, err := localeFiles.ReadFile("locales/" + lang + ".json")
+		files, err := fs.Glob(localeFiles, "locales/"+lang+"-*.json")
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %s: %w", lang, err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(body, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", lang, err)
+		for _, name := range append([]string{"locales/" + lang + ".json"}, files...) {
+			body, err := localeFiles.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(body, &part); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q defined twice", name, k)
+				}
+				m[k] = v
+			}
 		}
 		c.msgs[lang] = m
 	}

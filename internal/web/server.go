@@ -106,6 +106,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/users", s.adminUsers)
 	mux.HandleFunc("POST /admin/users/{id}", s.adminUser)
 
+	s.campaignAdminRoutes(mux)
+	s.campaignPublicRoutes(mux)
+
 	mux.HandleFunc("/", s.notFoundHandler)
 
 	var h http.Handler = mux
