@@ -37,6 +37,7 @@ Commands:
   user add  create an account; the password is read from standard input
   import    load published deeds from a JSON Lines file (- for standard input)
   reindex   rebuild the search index on every node (after a change of analyser)
+  eval-search [--db-postgres URL] [--details]  print search relevance (nDCG@10, recall@10) on the judged queries
   campaign simulate [--runs N]  compare raw and juror-normalised jury scores on simulated campaigns
 
 Every command takes --db (or TEKOTORI_DB): a file path means SQLite
@@ -90,6 +91,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return reindex(ctx, args[1:], stdout, log)
 	case "campaign":
 		return campaignCmd(ctx, args[1:], stdout, log)
+	case "eval-search":
+		return evalSearchCmd(ctx, args[1:], stdout, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

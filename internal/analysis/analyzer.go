@@ -41,6 +41,13 @@ type Analyzer interface {
 	// shares its rules: folded, de-duplicated, not to be modified, safe for
 	// concurrent use.
 	QueryTerms(lang, word string) []string
+	// QueryRoots returns the roots a query word is also looked up by,
+	// ranked below its own forms: for a derived Finnish word that is not a
+	// compound, the word it is derived from when that root is at least
+	// five letters long (perehdytys ← perehdyttää, which Voikko gives as
+	// the base form of perehdyttämisen), and nothing otherwise (työllisyys
+	// would find every työ). Shares the cache and rules of Terms.
+	QueryRoots(lang, word string) []string
 	// Voikko reports whether the Finnish analysis uses Voikko.
 	Voikko() bool
 	// Close releases what the analyser holds. Terms called after Close
@@ -181,16 +188,19 @@ func (t *termSet) add(term string) {
 func snowballTerms(l lang, folded string) cacheEntry {
 	t := termSet{folded}
 	t.add(stem(l, folded))
-	return cacheEntry{t, len(t)}
+	return cacheEntry{t, len(t), len(t)}
 }
 
 // analyse is the common shape of Terms and QueryTerms: fold, answer the
 // trivial cases, look in the cache, else compute (and cache when compute
 // says so).
-func analyse(c *termCache, langCode, word string, query bool, compute func(lang, string) (cacheEntry, bool)) []string {
+func analyse(c *termCache, langCode, word string, part termPart, compute func(lang, string) (cacheEntry, bool)) []string {
 	l := parseLang(langCode)
 	f, terms, done := prepare(l, word)
 	if done {
+		if part == rootTerms {
+			return nil
+		}
 		return terms
 	}
 	k := cacheKey{l, f}
@@ -202,8 +212,20 @@ func analyse(c *termCache, langCode, word string, query bool, compute func(lang,
 			c.put(k, e)
 		}
 	}
-	if query {
+	switch part {
+	case queryTerms:
 		return e.terms[:e.query:e.query]
+	case rootTerms:
+		return e.terms[e.query:e.roots:e.roots]
 	}
 	return e.terms
 }
+
+// termPart picks which of a word's terms analyse returns.
+type termPart int
+
+const (
+	allTerms termPart = iota
+	queryTerms
+	rootTerms
+)

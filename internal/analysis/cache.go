@@ -18,7 +18,8 @@ const (
 // which are its query terms.
 type cacheEntry struct {
 	terms []string
-	query int
+	query int // terms[:query] are the query terms
+	roots int // terms[query:roots] are the roots a query also looks up
 }
 
 // cacheKey is a folded word in one language.

@@ -25,11 +25,15 @@ func (a *fallback) Voikko() bool { return false }
 func (a *fallback) Close() error { return nil }
 
 func (a *fallback) Terms(langCode, word string) []string {
-	return analyse(a.cache, langCode, word, false, a.compute)
+	return analyse(a.cache, langCode, word, allTerms, a.compute)
 }
 
 func (a *fallback) QueryTerms(langCode, word string) []string {
-	return analyse(a.cache, langCode, word, true, a.compute)
+	return analyse(a.cache, langCode, word, queryTerms, a.compute)
+}
+
+func (a *fallback) QueryRoots(langCode, word string) []string {
+	return analyse(a.cache, langCode, word, rootTerms, a.compute)
 }
 
 func (a *fallback) compute(l lang, folded string) (cacheEntry, bool) {

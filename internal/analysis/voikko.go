@@ -57,11 +57,15 @@ func (a *voikkoAnalyzer) Close() error {
 }
 
 func (a *voikkoAnalyzer) Terms(langCode, word string) []string {
-	return analyse(a.cache, langCode, word, false, a.compute)
+	return analyse(a.cache, langCode, word, allTerms, a.compute)
 }
 
 func (a *voikkoAnalyzer) QueryTerms(langCode, word string) []string {
-	return analyse(a.cache, langCode, word, true, a.compute)
+	return analyse(a.cache, langCode, word, queryTerms, a.compute)
+}
+
+func (a *voikkoAnalyzer) QueryRoots(langCode, word string) []string {
+	return analyse(a.cache, langCode, word, rootTerms, a.compute)
 }
 
 func (a *voikkoAnalyzer) compute(l lang, folded string) (cacheEntry, bool) {

@@ -1,6 +1,12 @@
 package analysis
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// minQueryRoot is the shortest root a query word is also looked up by.
+const minQueryRoot = 5
 
 // morAnalysis is what the Voikko analyser reads from one of Voikko's
 // analyses of a word.
@@ -23,16 +29,20 @@ func voikkoTerms(folded string, as []morAnalysis) cacheEntry {
 	for _, a := range as {
 		t.add(cleanTerm(a.BaseForm))
 	}
+	query := len(t)
 	// A derived word that is not a compound is also looked up by its root,
 	// so that a query for perehdytys meets perehdyttämisen (which Voikko
 	// reads as a form of perehdyttää). A compound's roots are left out of
-	// queries: kotihoito should not find every hoitaa.
+	// queries (kotihoito should not find every hoitaa), and so are short
+	// roots (työllisyys should not find every työ).
 	for _, a := range as {
 		if parts := compoundParts(a.WordBases); len(parts) == 1 {
-			t.add(cleanTerm(parts[0].root))
+			if r := cleanTerm(parts[0].root); utf8.RuneCountInString(r) >= minQueryRoot {
+				t.add(r)
+			}
 		}
 	}
-	query := len(t)
+	queryRoots := len(t)
 	var roots termSet
 	for _, a := range as {
 		for _, p := range compoundParts(a.WordBases) {
@@ -43,7 +53,7 @@ func voikkoTerms(folded string, as []morAnalysis) cacheEntry {
 	for _, r := range roots {
 		t.add(r)
 	}
-	return cacheEntry{t, query}
+	return cacheEntry{t, query, queryRoots}
 }
 
 // wbSegment is one "+surface(base)" of WORDBASES. A base starting with "+"

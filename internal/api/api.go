@@ -109,6 +109,7 @@ type listResponse struct {
 	Facets     map[string][]FacetValue `json:"facets"`
 	Suggestion string                  `json:"suggestion,omitempty"`
 	Corrected  map[string]string       `json:"corrected,omitempty"`
+	Relaxed    bool                    `json:"relaxed,omitempty"`
 }
 
 // FacetValue is one value of a facet with how many deeds it would give.
@@ -156,7 +157,7 @@ func (a *API) listDeeds(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := listResponse{Total: page.Total, Limit: req.Limit, Offset: req.Offset, Items: []Item{}, Facets: map[string][]FacetValue{},
-		Suggestion: page.Suggestion, Corrected: page.Corrected}
+		Suggestion: page.Suggestion, Corrected: page.Corrected, Relaxed: page.Relaxed}
 	for _, it := range page.Items {
 		d, err := a.app.Deeds.Get(ctx, nil, it.DeedID)
 		if err != nil {

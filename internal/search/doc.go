@@ -16,33 +16,50 @@ type Source struct {
 	Title     string
 	Summary   string
 	// Body holds the rest of the text: need, solution, results, lessons,
-	// adoption, partners, and the names of the organisation, unit and
-	// municipality, so that a query for a place finds its deeds.
-	Body   []string
+	// adoption, partners.
+	Body []string
+	// Names are the organisation, unit and municipality, so that a query
+	// for a place finds its deeds; Labels are the deed's sector, themes and
+	// client groups in all three languages, so that a deed tagged with a
+	// theme is found by the theme's name in any language. Both weigh less
+	// than the author's own words and give no compound parts.
+	Names  string
+	Labels string
 	Facets map[string][]string
 }
 
 // Fields gives the texts in the order their tokens are numbered; indexing
 // and highlighting both go through it, so positions agree.
 func (src *Source) Fields() []string {
-	return append([]string{src.Title, src.Summary}, src.Body...)
+	return append(append([]string{src.Title, src.Summary}, src.Body...), src.Names, src.Labels)
 }
 
 // Build analyses src into an index document and the positions of every
-// term. Terms carry the deed's language as a prefix ("fi:kunta"), so that a
-// Finnish base form and a Swedish stem that happen to be spelled alike do
-// not meet; a query is analysed in all three languages. Each field ends
-// with a gap of one position, so a phrase never runs from the title into
-// the summary.
+// term. Terms carry the deed's language as a prefix, so that a Finnish base
+// form and a Swedish stem that happen to be spelled alike do not meet (a
+// query is analysed in all three languages): "fi:kunta" for a word as
+// written and its base forms, "fi~hyvinvointi" for compound parts and
+// roots, which a query matches with less weight. Each field ends with a
+// gap of one position, so a phrase never runs from the title into the
+// summary.
 func Build(an analysis.Analyzer, src *Source) (Doc, map[string][]uint32) {
 	positions := map[string][]uint32{}
 	pos := uint32(0)
-	var titleEnd, summaryEnd int
-	prefix := src.Lang + ":"
-	for i, text := range src.Fields() {
+	var titleEnd, summaryEnd, bodyEnd int
+	fields := src.Fields()
+	for i, text := range fields {
+		meta := i >= len(fields)-2
 		for _, t := range analysis.Tokenize(text) {
-			for _, term := range an.Terms(src.Lang, t.Text) {
-				key := prefix + term
+			terms := an.Terms(src.Lang, t.Text)
+			forms := len(an.QueryTerms(src.Lang, t.Text))
+			if meta {
+				terms = terms[:forms]
+			}
+			for j, term := range terms {
+				key := src.Lang + ":" + term
+				if j >= forms {
+					key = src.Lang + "~" + term
+				}
 				ps := positions[key]
 				if len(ps) == 0 || ps[len(ps)-1] != pos {
 					positions[key] = append(ps, pos)
@@ -56,6 +73,8 @@ func Build(an analysis.Analyzer, src *Source) (Doc, map[string][]uint32) {
 			titleEnd = int(pos)
 		case 1:
 			summaryEnd = int(pos)
+		case len(fields) - 3:
+			bodyEnd = int(pos)
 		}
 	}
 	facets := map[string][]string{}
@@ -64,7 +83,7 @@ func Build(an analysis.Analyzer, src *Source) (Doc, map[string][]uint32) {
 	}
 	facets[FacetLang] = []string{src.Lang}
 	return Doc{DeedID: src.DeedID, Published: src.Published.Unix(), Length: int(pos),
-		TitleEnd: titleEnd, SummaryEnd: summaryEnd, Facets: facets}, positions
+		TitleEnd: titleEnd, SummaryEnd: summaryEnd, BodyEnd: bodyEnd, Facets: facets}, positions
 }
 
 // fieldGap is the number of empty positions after each field.

@@ -46,6 +46,9 @@ type Result struct {
 	Corrected map[string]string
 	// Suggestion is a respelled query when nothing was found.
 	Suggestion string
+	// Relaxed is set when deeds missing one of the query's words were
+	// added because few had them all.
+	Relaxed bool
 	Took       time.Duration
 }
 
@@ -57,24 +60,51 @@ type weighted struct {
 // fuzzyWeight ranks a match through a corrected spelling below exact ones.
 const fuzzyWeight = 0.5
 
+// relaxBelow is the number of full matches under which deeds missing one
+// query word are shown too, their score scaled by relaxedWeight.
+const (
+	relaxBelow    = 3
+	relaxedWeight = 0.5
+)
+
 // minFuzzyRunes is the shortest word that is matched despite a typo:
 // shorter words have too many neighbours one edit away.
 const minFuzzyRunes = 5
 
+// Weights of the ways a query word can match, relative to the word or one
+// of its base forms standing in the text.
+const (
+	// partWeight: the word is a part of a compound in the text
+	// (hyvinvointi in työhyvinvointiryhmä).
+	partWeight = 0.4
+	// rootWeight: the text has the word's root (perehdyttää for
+	// perehdytys).
+	rootWeight = 0.5
+)
+
 // alternatives are the index terms one query word is found by: the word as
 // typed and its base forms in each language, so that a query in Finnish,
-// Swedish or English finds deeds written in that language. Compound parts
-// are not among them: "toiminnanohjaus" should not find every "ohjaus".
+// Swedish or English finds deeds written in that language; then, weighing
+// less, the same as compound parts and the word's root. The query word's
+// own compound parts are not looked up: "toiminnanohjaus" should not find
+// every "ohjaus".
 func (s *Searcher) alternatives(word string) []weighted {
 	var out []weighted
 	seen := map[string]bool{}
+	add := func(key string, w float64) {
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, weighted{key, w})
+		}
+	}
 	for _, lang := range langs {
 		for _, t := range s.an.QueryTerms(lang, word) {
-			key := lang + ":" + t
-			if !seen[key] {
-				seen[key] = true
-				out = append(out, weighted{key, 1})
-			}
+			add(lang+":"+t, 1)
+			add(lang+"~"+t, partWeight)
+		}
+		for _, t := range s.an.QueryRoots(lang, word) {
+			add(lang+":"+t, rootWeight)
+			add(lang+"~"+t, rootWeight*partWeight)
 		}
 	}
 	return out
@@ -151,6 +181,48 @@ func (s *Searcher) Search(req Request) Result {
 				}
 			}
 			cands = next
+		}
+	}
+	// Few deeds have every word: add, ranked below them, the deeds that
+	// miss only one, so that "maahanmuuttajien perehdytys" still finds the
+	// deed about immigrants' induction that never says perehdytys.
+	if len(must) >= 2 && len(cands) < relaxBelow {
+		full := map[uint32]bool{}
+		for _, c := range cands {
+			full[c.doc] = true
+		}
+		type part struct {
+			n     int
+			score float64
+			pos   []uint32
+		}
+		partial := map[uint32]*part{}
+		for _, ch := range must {
+			for _, h := range ch.hits {
+				if full[h.doc] {
+					continue
+				}
+				p := partial[h.doc]
+				if p == nil {
+					p = &part{}
+					partial[h.doc] = p
+				}
+				p.n++
+				p.score += ix.bm25(h, ch.df)
+				p.pos = mergePositions(p.pos, h.pos)
+			}
+		}
+		docs := make([]uint32, 0, len(partial))
+		for doc, p := range partial {
+			if p.n == len(must)-1 {
+				docs = append(docs, doc)
+			}
+		}
+		slices.Sort(docs)
+		for _, doc := range docs {
+			p := partial[doc]
+			cands = append(cands, cand{doc: doc, score: p.score * relaxedWeight, pos: p.pos})
+			res.Relaxed = true
 		}
 	}
 	for _, ch := range not {

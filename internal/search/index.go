@@ -38,6 +38,7 @@ const (
 	titleWeight   = 3.0
 	summaryWeight = 1.5
 	bodyWeight    = 1.0
+	metaWeight    = 0.5 // names and vocabulary labels
 )
 
 // Doc is what the index keeps of one deed: where its fields begin among
@@ -46,9 +47,9 @@ type Doc struct {
 	DeedID    int64
 	Published int64 // unix seconds, for sorting by newest
 	Length    int   // tokens
-	// TitleEnd and SummaryEnd are the token positions where the title and
-	// the summary end; the body follows.
-	TitleEnd, SummaryEnd int
+	// TitleEnd, SummaryEnd and BodyEnd are the token positions where the
+	// title, the summary and the author's text end; names and labels follow.
+	TitleEnd, SummaryEnd, BodyEnd int
 	Facets               map[string][]string
 }
 
@@ -58,6 +59,7 @@ type docEntry struct {
 	length     uint32
 	titleEnd   uint32
 	summaryEnd uint32
+	bodyEnd    uint32
 	deleted    bool
 	facets     [][]uint32 // per facet (index in Facets), value ids
 }
@@ -113,7 +115,7 @@ func (ix *Index) Put(d Doc, positions map[string][]uint32) {
 	ix.gen++
 	n := uint32(len(ix.docs))
 	e := docEntry{deedID: d.DeedID, published: d.Published, length: uint32(d.Length),
-		titleEnd: uint32(d.TitleEnd), summaryEnd: uint32(d.SummaryEnd), facets: make([][]uint32, len(Facets))}
+		titleEnd: uint32(d.TitleEnd), summaryEnd: uint32(d.SummaryEnd), bodyEnd: uint32(d.BodyEnd), facets: make([][]uint32, len(Facets))}
 	for i, f := range Facets {
 		for _, v := range d.Facets[f] {
 			e.facets[i] = append(e.facets[i], ix.values[i].id(v))
@@ -269,8 +271,10 @@ func fieldWeight(e *docEntry, pos uint32) float64 {
 		return titleWeight
 	case pos < e.summaryEnd:
 		return summaryWeight
-	default:
+	case pos < e.bodyEnd:
 		return bodyWeight
+	default:
+		return metaWeight
 	}
 }
 

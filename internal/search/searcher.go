@@ -31,8 +31,9 @@ func NewSearcher(ix *Index, an analysis.Analyzer) *Searcher {
 // suggestions may get while deeds keep changing.
 const wordsMaxAge = 5 * time.Second
 
-// surfaceWords lists the index's terms without their language prefix,
-// sorted and without repeats. The caller holds the index's read lock.
+// surfaceWords lists the index's words and base forms (not compound parts)
+// without their language prefix, sorted and without repeats. The caller
+// holds the index's read lock.
 func (s *Searcher) surfaceWords() []string {
 	s.wordsMu.Lock()
 	defer s.wordsMu.Unlock()

@@ -22,8 +22,8 @@ func (s *Service) sources(ctx context.Context, where string, args ...any) ([]*So
 	return s.read(ctx, true, where, args...)
 }
 
-// read reads deeds; the facets from other tables only when full is set,
-// as highlighting needs only the text.
+// read reads deeds; the awards only when full is set, as highlighting
+// needs only the text (labels included, for their positions).
 func (s *Service) read(ctx context.Context, full bool, where string, args ...any) ([]*Source, error) {
 	rows, err := s.db.Query(ctx, sourceSelect+" WHERE "+where, args...)
 	if err != nil {
@@ -55,7 +55,8 @@ func (s *Service) read(ctx context.Context, full bool, where string, args ...any
 		if munSV != "" && munSV != munFI {
 			places += " " + munSV
 		}
-		src.Body = []string{need, solution, results, lessons, adoption, partners, names + " " + unit + " " + places}
+		src.Body = []string{need, solution, results, lessons, adoption, partners}
+		src.Names = names + " " + unit + " " + places
 		src.Facets = map[string][]string{
 			FacetSector: nonEmpty(sector), FacetRegion: nonEmpty(region), FacetCounty: nonEmpty(county),
 			FacetOrgKind: nonEmpty(orgKind), FacetOrg: nonEmpty(orgCode), FacetYear: yearValue(year), FacetStatus: nonEmpty(status),
@@ -66,10 +67,18 @@ func (s *Service) read(ctx context.Context, full bool, where string, args ...any
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search: read deeds: %w", err)
 	}
-	if len(out) == 0 || !full {
+	if len(out) == 0 {
 		return out, nil
 	}
-	// Themes and client groups: one query for the lot.
+	labels, err := s.labels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range out {
+		src.Labels = labels["sector/"+first(src.Facets[FacetSector])]
+	}
+	// Themes and client groups: one query for the lot. Highlighting needs
+	// them too, for the labels' positions.
 	termRows, err := s.db.Query(ctx, `SELECT dt.deed_id, t.kind, t.slug FROM deed_terms dt JOIN terms t ON t.id = dt.term_id
 		JOIN deeds d ON d.id = dt.deed_id WHERE `+where, args...)
 	if err != nil {
@@ -92,11 +101,12 @@ func (s *Service) read(ctx context.Context, full bool, where string, args ...any
 		case "client_group":
 			src.Facets[FacetClientGroup] = append(src.Facets[FacetClientGroup], slug)
 		}
+		src.Labels += " " + labels[kind+"/"+slug]
 	}
 	if err := termRows.Err(); err != nil {
 		return nil, fmt.Errorf("search: read terms: %w", err)
 	}
-	if s.Awards != nil {
+	if s.Awards != nil && full {
 		awards, err := s.Awards(ctx)
 		if err != nil {
 			return nil, err
@@ -115,4 +125,30 @@ func nonEmpty(v string) []string {
 		return nil
 	}
 	return []string{v}
+}
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
+}
+
+// labels gives each vocabulary term's labels in the three languages, keyed
+// "kind/slug", as searchable text.
+func (s *Service) labels(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.Query(ctx, `SELECT kind, slug, label_fi, label_sv, label_en FROM terms`)
+	if err != nil {
+		return nil, fmt.Errorf("search: read labels: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var kind, slug, fi, sv, en string
+		if err := rows.Scan(&kind, &slug, &fi, &sv, &en); err != nil {
+			return nil, fmt.Errorf("search: read labels: %w", err)
+		}
+		out[kind+"/"+slug] = fi + ". " + sv + ". " + en + "."
+	}
+	return out, rows.Err()
 }

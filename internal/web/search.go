@@ -45,6 +45,7 @@ type searchData struct {
 	Suggestion string
 	SuggestURL string
 	Corrected  map[string]string
+	Relaxed    bool
 	Drop       []option // links that remove one filter, for an empty result
 }
 
@@ -122,7 +123,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := searchData{Q: req.Q, Sort: req.Sort, Total: res.Total, Corrected: res.Corrected, Filters: len(req.Filters) > 0}
+	d := searchData{Q: req.Q, Sort: req.Sort, Total: res.Total, Corrected: res.Corrected, Relaxed: res.Relaxed, Filters: len(req.Filters) > 0}
 	for _, f := range search.Facets {
 		fc := facet{Name: f, Label: facetTitle(v, f)}
 		for i, fv := range res.Facets[f] {

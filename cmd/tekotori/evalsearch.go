@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/tekotori/tekotori/internal/analysis"
+	"github.com/tekotori/tekotori/internal/app"
+	"github.com/tekotori/tekotori/internal/demo"
+	"github.com/tekotori/tekotori/internal/search"
+	"github.com/tekotori/tekotori/internal/search/relevance"
+	"github.com/tekotori/tekotori/internal/store"
+)
+
+const evalSearchUsage = `usage: tekotori eval-search [--db-postgres URL] [--details]`
+
+// evalSearchCmd measures search relevance: the judged queries of package
+// relevance run against the demo deeds on each engine with each analyser,
+// and the command prints nDCG@10 and recall@10 overall and per kind of
+// query. It works on throwaway databases only, so it can run anywhere:
+// SQLite in a temporary file, and with --db-postgres a fresh database on
+// that server, dropped afterwards. The output holds no timings, so two
+// runs on the same machine print the same thing.
+func evalSearchCmd(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("eval-search", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	pgURL := fs.String("db-postgres", "", "admin URL of a PostgreSQL server to evaluate on too, e.g. postgres://postgres@127.0.0.1:5432/postgres; a database is created there and dropped afterwards")
+	details := fs.Bool("details", false, "also print every query with its top hits and the relevant deeds it missed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return errors.New(evalSearchUsage)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if *pgURL != "" && !store.IsPostgresDSN(*pgURL) {
+		return fmt.Errorf("eval-search: --db-postgres %q is not a postgres:// URL", *pgURL)
+	}
+	qs, err := relevance.Load()
+	if err != nil {
+		return err
+	}
+
+	analysers, notes := evalAnalysers()
+	defer func() {
+		for _, an := range analysers {
+			an.Close()
+		}
+	}()
+
+	var runs []evalRun
+	dir, err := os.MkdirTemp("", "tekotori-eval-")
+	if err != nil {
+		return fmt.Errorf("eval-search: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	rs, err := evalEngine(ctx, filepath.Join(dir, "eval.db"), analysers, qs, log)
+	if err != nil {
+		return fmt.Errorf("eval-search: sqlite: %w", err)
+	}
+	runs = append(runs, rs...)
+	if *pgURL == "" {
+		notes = append(notes, "postgres: skipped (no --db-postgres given)")
+	} else {
+		rs, err := evalPostgres(ctx, *pgURL, analysers, qs, log)
+		if err != nil {
+			return fmt.Errorf("eval-search: postgres: %w", err)
+		}
+		runs = append(runs, rs...)
+	}
+
+	printEval(stdout, qs, analysers, runs, notes, *details)
+	return nil
+}
+
+// evalRun is the report of one engine with one analyser.
+type evalRun struct {
+	engine, analyser string
+	report           relevance.Report
+}
+
+// evalAnalysers gives the analysers to compare, under short names:
+// Voikko when it loads on this machine, the fallback always. The notes
+// say why Voikko is missing.
+func evalAnalysers() (map[string]analysis.Analyzer, []string) {
+	ans := map[string]analysis.Analyzer{"fallback": analysis.NewFallback()}
+	var notes []string
+	if v, err := analysis.NewVoikko(); err != nil {
+		notes = append(notes, "voikko: skipped ("+err.Error()+")")
+	} else {
+		ans["voikko"] = v
+	}
+	return ans, notes
+}
+
+// analyserOrder is the order runs are printed in.
+var analyserOrder = []string{"voikko", "fallback"}
+
+// evalEngine fills the database at dsn with the demo deeds and evaluates
+// the queries with each analyser; the index lives in memory, so one
+// database serves every analyser.
+func evalEngine(ctx context.Context, dsn string, analysers map[string]analysis.Analyzer, qs []relevance.Query, log *slog.Logger) ([]evalRun, error) {
+	a, err := app.Open(ctx, dsn, log)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	res, err := demo.Fill(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if res.Skipped {
+		// Only a database made for this run is used, so this means the
+		// demo data could not be told apart from other deeds.
+		return nil, errors.New("the new database already had deeds")
+	}
+	ids, err := relevance.RefIDs(ctx, a.DB)
+	if err != nil {
+		return nil, err
+	}
+	engine := string(a.DB.Dialect)
+	var runs []evalRun
+	for _, name := range analyserOrder {
+		an := analysers[name]
+		if an == nil {
+			continue
+		}
+		// A service of our own with the analyser under test; Rebuild
+		// rather than Start, as nothing changes while we measure.
+		svc := search.NewService(a.DB, an, log)
+		if err := svc.Rebuild(ctx); err != nil {
+			return nil, err
+		}
+		rep := relevance.Evaluate(ctx, svc, ids, qs)
+		if err := rep.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		runs = append(runs, evalRun{engine: engine, analyser: name, report: rep})
+	}
+	return runs, nil
+}
+
+// evalPostgres creates a database on the server at adminURL, evaluates on
+// it and drops it again, even when the evaluation fails.
+func evalPostgres(ctx context.Context, adminURL string, analysers map[string]analysis.Analyzer, qs []relevance.Query, log *slog.Logger) (runs []evalRun, err error) {
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse URL: %w", err)
+	}
+	admin, err := store.Open(ctx, adminURL)
+	if err != nil {
+		return nil, err
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	// A name of our own making: safe to put into the statements as is.
+	name := "tekotori_eval_" + hex.EncodeToString(b)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return nil, fmt.Errorf("create database: %w", err)
+	}
+	defer func() {
+		// Dropped even when ctx was cancelled, or the database would stay.
+		if _, derr := admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); derr != nil {
+			err = errors.Join(err, fmt.Errorf("drop database %s: %w", name, derr))
+		}
+	}()
+	u.Path = "/" + name
+	return evalEngine(ctx, u.String(), analysers, qs, log)
+}
+
+func printEval(w io.Writer, qs []relevance.Query, analysers map[string]analysis.Analyzer, runs []evalRun, notes []string, details bool) {
+	perKind := map[relevance.Kind]int{}
+	finnish := 0
+	for _, q := range qs {
+		perKind[q.Kind]++
+		if q.Finnish() {
+			finnish++
+		}
+	}
+	fmt.Fprintf(w, "Search relevance on the demo deeds: %d judged queries (%d Finnish, %d Swedish, %d English), nDCG@%d and recall@%d.\n",
+		len(qs), finnish, perKind[relevance.Swedish], perKind[relevance.English], relevance.K, relevance.K)
+	for _, name := range analyserOrder {
+		if an := analysers[name]; an != nil {
+			fmt.Fprintf(w, "%s = %s\n", name, an.Name())
+		}
+	}
+	for _, n := range notes {
+		fmt.Fprintln(w, n)
+	}
+	fmt.Fprintln(w)
+
+	// One table per metric: the overall figures, then each kind's mean.
+	for _, metric := range []struct {
+		name string
+		of   func(relevance.Mean) float64
+	}{
+		{"nDCG@10", func(m relevance.Mean) float64 { return m.NDCG }},
+		{"recall@10", func(m relevance.Mean) float64 { return m.Recall }},
+	} {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		head := []string{"engine", "analyser", metric.name, "finnish"}
+		for _, k := range relevance.Kinds {
+			head = append(head, fmt.Sprintf("%s(%d)", k, perKind[k]))
+		}
+		fmt.Fprintln(tw, strings.Join(head, "\t"))
+		for _, r := range runs {
+			row := []string{r.engine, r.analyser, f3(metric.of(r.report.All)), f3(metric.of(r.report.Finnish))}
+			for _, k := range relevance.Kinds {
+				row = append(row, kindMean(r.report, k, metric.of))
+			}
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "finnish and the kind columns are means over those queries; the number of queries of a kind is in brackets.")
+
+	if !details {
+		return
+	}
+	for _, r := range runs {
+		fmt.Fprintf(w, "\n%s / %s\n", r.engine, r.analyser)
+		for _, res := range r.report.Results {
+			fmt.Fprintf(w, "%-13s  nDCG %s  recall %s  %d found  %s\n", res.Query.Kind, f3(res.NDCG), f3(res.Recall), res.Total, res.Query.Text)
+			var top []string
+			for _, h := range res.Top {
+				top = append(top, fmt.Sprintf("%s:%d", h.Ref, h.Grade))
+			}
+			fmt.Fprintf(w, "    top:    %s\n", orNone(top))
+			var missed []string
+			for _, j := range res.Missed {
+				missed = append(missed, fmt.Sprintf("%s:%d", j.Ref, j.Grade))
+			}
+			fmt.Fprintf(w, "    missed: %s\n", orNone(missed))
+		}
+	}
+}
+
+func kindMean(rep relevance.Report, k relevance.Kind, of func(relevance.Mean) float64) string {
+	for _, m := range rep.ByKind {
+		if m.Kind == k {
+			return f3(of(m))
+		}
+	}
+	return "-"
+}
+
+func f3(v float64) string { return fmt.Sprintf("%.3f", v) }
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "-"
+	}
+	return strings.Join(s, " ")
+}
