@@ -341,3 +341,35 @@ func TestAxeSeesViolations(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchJourney: a visitor types an inflected Finnish word into the
+// header's search box, gets ranked results with the words marked, narrows
+// them with a facet, and the pages pass axe.
+func TestSearchJourney(t *testing.T) {
+	e := setup(t)
+	ctx, stop := e.browser()
+	defer stop()
+	e.run(ctx, chromedp.Navigate(e.base+"/"), chromedp.WaitVisible("#site-q"),
+		chromedp.SendKeys("#site-q", "hyvinvoinnin"), chromedp.KeyEvent(kb.Enter))
+	e.waitURL(ctx, "q=hyvinvoinnin")
+	e.run(ctx, chromedp.WaitVisible("#results-title"))
+	e.checkA11y(ctx, "search results")
+	if n := e.eval(ctx, `String(document.querySelectorAll(".results mark").length)`); n == "0" {
+		t.Fatal("no marked words in the results")
+	}
+	total := e.text(ctx, "#results-title")
+	e.run(ctx, chromedp.Click(`//summary[text()="Toimiala"]`))
+	e.run(ctx, chromedp.Click(`.filters input[name="sector"]`))
+	e.run(ctx, chromedp.Click(`.filters button[type="submit"]`))
+	e.waitURL(ctx, "sector=")
+	e.run(ctx, chromedp.WaitVisible("#results-title"))
+	if narrowed := e.text(ctx, "#results-title"); narrowed == total {
+		t.Fatalf("the facet did not narrow %q", total)
+	}
+	e.checkA11y(ctx, "search results with a facet")
+	// A typo still finds deeds, and the page says which word was used.
+	e.run(ctx, chromedp.Navigate(e.base+"/search?q=ruokah%C3%A4vikn"), chromedp.WaitVisible("#results-title"))
+	if got := e.text(ctx, "#results-title"); strings.HasPrefix(got, "0 ") {
+		t.Fatalf("typo found nothing: %q", got)
+	}
+}
