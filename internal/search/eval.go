@@ -252,9 +252,9 @@ func (s *Searcher) Search(req Request) Result {
 			}
 		}
 	}
-	counts := make([]map[uint32]int, len(Facets))
+	counts := make([][]int, len(Facets))
 	for i := range counts {
-		counts[i] = map[uint32]int{}
+		counts[i] = make([]int, len(ix.values[i].vals))
 	}
 	kept := cands[:0]
 	for _, c := range cands {
@@ -297,7 +297,10 @@ func (s *Searcher) Search(req Request) Result {
 	for i, f := range Facets {
 		var fv []FacetValue
 		for id, n := range counts[i] {
-			fv = append(fv, FacetValue{Value: ix.values[i].vals[id], Count: n, Selected: filters[i] != nil && filters[i][id]})
+			if n == 0 {
+				continue
+			}
+			fv = append(fv, FacetValue{Value: ix.values[i].vals[id], Count: n, Selected: filters[i] != nil && filters[i][uint32(id)]})
 		}
 		// Selected values stay listed even when they count nothing.
 		for _, v := range req.Filters[f] {

@@ -3,7 +3,6 @@ package search
 import (
 	"encoding/binary"
 	"math"
-	"sort"
 	"sync"
 )
 
@@ -194,75 +193,108 @@ type hit struct {
 
 // lookup decodes the live postings of the given terms and merges them per
 // document: one query word may be found by several terms (its inflected
-// surface form, its base forms, a corrected spelling), and a document
-// matches the word when it has any of them. weight scales a term's tf.
+// surface form, its base forms, compound parts, a corrected spelling), and
+// a document matches the word when it has any of them. weight scales a
+// term's tf. Hits come sorted by document.
 func (ix *Index) lookup(terms []weighted) []hit {
-	type acc struct {
-		tf  float64
-		pos []uint32
-	}
-	byDoc := map[uint32]*acc{}
-	var single []hit
-	for ti, t := range terms {
+	var arena positionArena
+	var lists [][]hit
+	for _, t := range terms {
 		p := ix.terms[t.term]
 		if p == nil {
 			continue
 		}
-		data := p.data
-		doc := uint32(0)
-		first := true
-		for len(data) > 0 {
-			d, k := binary.Uvarint(data)
-			data = data[k:]
-			if first {
-				doc = uint32(d)
-				first = false
-			} else {
-				doc += uint32(d)
-			}
-			cnt, k := binary.Uvarint(data)
-			data = data[k:]
-			e := &ix.docs[doc]
-			if e.deleted {
-				for i := uint64(0); i < cnt; i++ {
-					_, k = binary.Uvarint(data)
-					data = data[k:]
-				}
-				continue
-			}
-			pos := make([]uint32, cnt)
-			prev := uint32(0)
-			tf := 0.0
-			for i := range pos {
-				dp, k := binary.Uvarint(data)
+		lists = append(lists, ix.decode(p, t.weight, &arena))
+	}
+	switch len(lists) {
+	case 0:
+		return nil
+	case 1:
+		return lists[0]
+	}
+	out := lists[0]
+	for _, l := range lists[1:] {
+		out = mergeHits(out, l)
+	}
+	return out
+}
+
+// decode reads one term's postings, skipping replaced documents.
+func (ix *Index) decode(p *posting, weight float64, arena *positionArena) []hit {
+	out := make([]hit, 0, p.n)
+	data := p.data
+	doc := uint32(0)
+	first := true
+	for len(data) > 0 {
+		d, k := binary.Uvarint(data)
+		data = data[k:]
+		if first {
+			doc = uint32(d)
+			first = false
+		} else {
+			doc += uint32(d)
+		}
+		cnt, k := binary.Uvarint(data)
+		data = data[k:]
+		e := &ix.docs[doc]
+		if e.deleted {
+			for i := uint64(0); i < cnt; i++ {
+				_, k = binary.Uvarint(data)
 				data = data[k:]
-				prev += uint32(dp)
-				pos[i] = prev
-				tf += fieldWeight(e, prev)
 			}
-			tf *= t.weight
-			if len(terms) == 1 && ti == 0 {
-				single = append(single, hit{doc: doc, tf: tf, pos: pos})
-				continue
-			}
-			a := byDoc[doc]
-			if a == nil {
-				byDoc[doc] = &acc{tf: tf, pos: pos}
-				continue
-			}
-			a.tf += tf
-			a.pos = mergePositions(a.pos, pos)
+			continue
+		}
+		pos := arena.take(int(cnt))
+		prev := uint32(0)
+		tf := 0.0
+		for i := range pos {
+			dp, k := binary.Uvarint(data)
+			data = data[k:]
+			prev += uint32(dp)
+			pos[i] = prev
+			tf += fieldWeight(e, prev)
+		}
+		out = append(out, hit{doc: doc, tf: tf * weight, pos: pos})
+	}
+	return out
+}
+
+// positionArena hands out position slices from large chunks, so that a
+// broad query decoding tens of thousands of documents does not allocate
+// once per document.
+type positionArena struct {
+	chunk []uint32
+}
+
+func (a *positionArena) take(n int) []uint32 {
+	if n > len(a.chunk) {
+		a.chunk = make([]uint32, max(n, 1<<15))
+	}
+	out := a.chunk[:n:n]
+	a.chunk = a.chunk[n:]
+	return out
+}
+
+// mergeHits unions two document-sorted hit lists.
+func mergeHits(a, b []hit) []hit {
+	out := make([]hit, 0, max(len(a), len(b)))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].doc < b[j].doc:
+			out = append(out, a[i])
+			i++
+		case a[i].doc > b[j].doc:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, hit{doc: a[i].doc, tf: a[i].tf + b[j].tf, pos: mergePositions(a[i].pos, b[j].pos)})
+			i++
+			j++
 		}
 	}
-	if len(terms) == 1 {
-		return single
-	}
-	out := make([]hit, 0, len(byDoc))
-	for doc, a := range byDoc {
-		out = append(out, hit{doc: doc, tf: a.tf, pos: a.pos})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].doc < out[j].doc })
-	return out
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 func fieldWeight(e *docEntry, pos uint32) float64 {
