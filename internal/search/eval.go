@@ -49,7 +49,7 @@ type Result struct {
 	// Relaxed is set when deeds missing one of the query's words were
 	// added because few had them all.
 	Relaxed bool
-	Took       time.Duration
+	Took    time.Duration
 }
 
 type weighted struct {

@@ -49,7 +49,7 @@ type Doc struct {
 	// TitleEnd, SummaryEnd and BodyEnd are the token positions where the
 	// title, the summary and the author's text end; names and labels follow.
 	TitleEnd, SummaryEnd, BodyEnd int
-	Facets               map[string][]string
+	Facets                        map[string][]string
 }
 
 type docEntry struct {

@@ -782,7 +782,7 @@ func TestSearchPageAndAPI(t *testing.T) {
 		page = c.get("/search?q=ruokahävikn")
 		mustContain(t, page.body, "1 tekoa", "<mark>ruokahävikin</mark>", "näytetään tulokset sanalle ”ruokahävikin”")
 		// Nothing found: a way out.
-		page = c.get("/search?q=" + url.QueryEscape("kotihoidn zzqxv"))
+		page = c.get("/search?q=" + url.QueryEscape("kotihoidn zzqxv qqzzv"))
 		mustContain(t, page.body, "Haulla ei löytynyt tekoja.", "Tarkoititko")
 
 		var res struct {
