@@ -287,6 +287,9 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 	if err != nil {
 		return nil, s.refused(ctx, u, c, subject, err)
 	}
+	if s.OnPublish != nil {
+		s.OnPublish(ctx)
+	}
 	return r, nil
 }
 

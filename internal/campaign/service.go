@@ -23,6 +23,9 @@ type Service struct {
 	// now is the service's clock; SeedDemo and the tests run a copy of the
 	// service on another clock to play a campaign through its windows.
 	now func() time.Time
+	// OnPublish, when set, runs after results are published or corrected,
+	// so that the search index's award facet follows.
+	OnPublish func(ctx context.Context)
 }
 
 // NewService returns a Service on db. deeds gives the public view of a

@@ -1,5 +1,6 @@
-// Package demo fills an empty platform with realistic published deeds and
-// a few accounts to try every role with. The deeds were written for the
+// Package demo fills an empty platform with realistic published deeds, a
+// few accounts to try every role with, and award campaigns: one finished
+// with published results and one open. The deeds were written for the
 // project; the people in them are fictional.
 package demo
 
@@ -10,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/tekotori/tekotori/internal/app"
+	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/user"
 )
@@ -43,10 +45,13 @@ type Result struct {
 	Skipped  bool // the database already had deeds
 	Report   *deed.ImportReport
 	Accounts int
+	// Campaigns says what campaigns were seeded; their programme admin and
+	// jurors sign in with Password too.
+	Campaigns *campaign.DemoResult
 }
 
-// Fill loads the demo deeds and accounts into a database that has no deeds
-// yet; a database in use is left alone.
+// Fill loads the demo deeds, accounts and campaigns into a database that
+// has no deeds yet; a database in use is left alone.
 func Fill(ctx context.Context, a *app.App) (*Result, error) {
 	page, err := a.Deeds.List(ctx, nil, deed.Filter{States: []deed.State{deed.Published, deed.Archived}, Limit: 1})
 	if err != nil {
@@ -79,6 +84,10 @@ func Fill(ctx context.Context, a *app.App) (*Result, error) {
 			return nil, fmt.Errorf("demo: account %s: %w", acc.Email, err)
 		}
 		res.Accounts++
+	}
+	// The campaigns are built from the deeds, so they come after them.
+	if res.Campaigns, err = campaign.SeedDemo(ctx, a.Campaigns, a.Users, Password); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return res, nil
 }

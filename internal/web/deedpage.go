@@ -22,6 +22,8 @@ type deedPageData struct {
 	Can          map[string]bool
 	Reason       string
 	Similar      []*deed.Deed
+	// Awards are the deed's awards in published campaign results.
+	Awards []pubBadge
 }
 
 // similarShown is how many similar deeds a deed page lists.
@@ -77,6 +79,11 @@ func (s *Server) renderDeed(w http.ResponseWriter, r *http.Request, status int, 
 			s.log.Warn("similar deeds", "deed", d.ID, "err", err)
 		}
 		pd.Similar = s.publicDeeds(r.Context(), sims)
+		awards, err := s.app.Campaigns.AwardsForDeed(r.Context(), d.ID)
+		if err != nil {
+			s.log.Warn("deed awards", "deed", d.ID, "err", err)
+		}
+		pd.Awards = s.pubBadges(r.Context(), v, awards, false)
 	}
 	if errs != nil {
 		v.setErrors(errs, []string{"reason"})

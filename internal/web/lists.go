@@ -110,6 +110,9 @@ type orgData struct {
 	Org   *org.Org
 	Page  deed.Page
 	Pager pager
+	// Awards are the organisation's and its deeds' awards in published
+	// campaign results.
+	Awards []pubBadge
 }
 
 func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +134,12 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	v.Data = orgData{Org: o, Page: res, Pager: newPager(v, "/organisations/"+o.Code, r.URL.Query(), page, perPage, res.Total)}
+	awards, err := s.app.Campaigns.AwardsForOrg(ctx, o.ID)
+	if err != nil {
+		s.log.Warn("organisation awards", "org", o.ID, "err", err)
+	}
+	v.Data = orgData{Org: o, Page: res, Pager: newPager(v, "/organisations/"+o.Code, r.URL.Query(), page, perPage, res.Total),
+		Awards: s.pubBadges(ctx, v, awards, true)}
 	s.render(w, r, http.StatusOK, "organisation", v)
 }
 
