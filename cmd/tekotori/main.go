@@ -107,6 +107,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	db := dbFlag(fs)
 	baseURL := fs.String("base-url", env("TEKOTORI_BASE_URL", ""), "public address of the site, e.g. https://tekotori.example.org (env TEKOTORI_BASE_URL; default http://ADDR)")
 	withDemo := fs.Bool("demo", os.Getenv("TEKOTORI_DEMO") != "", "fill an empty database with the demo deeds and accounts (env TEKOTORI_DEMO)")
+	mailConfig := mailFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -132,6 +133,11 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	if err := a.StartSearch(ctx); err != nil {
 		return err
 	}
+	stopMail, err := startMail(ctx, a, mailConfig(*baseURL), log)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
 	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://")})
 	if err != nil {
 		return err

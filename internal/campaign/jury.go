@@ -115,7 +115,9 @@ func (s *Service) InviteJuror(ctx context.Context, u *user.User, campaignID int6
 // invited person may not have an account whose language we could know.
 func invitationMail(c *Campaign, token string) (subject, body string) {
 	subject = fmt.Sprintf("Kutsu tuomaristoon / Inbjudan till juryn / Invitation to the jury: %s", c.Name.FI)
-	link := InvitationPath + token
+	// The mail sender puts the site's address in place of the placeholder
+	// (mail.BaseURLPlaceholder); the campaign does not know where it runs.
+	link := "{{base_url}}" + InvitationPath + token
 	body = fmt.Sprintf(`Hei,
 
 sinut on kutsuttu kampanjan "%s" (%s) tuomaristoon. Hyväksy kutsu kirjautumalla tällä sähköpostiosoitteella ja avaamalla osoite:
