@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/tekotori/tekotori/internal/app"
+	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/demo"
 	"github.com/tekotori/tekotori/internal/store/storetest"
 	"github.com/tekotori/tekotori/internal/user"
@@ -372,4 +373,64 @@ func TestSearchJourney(t *testing.T) {
 	if got := e.text(ctx, "#results-title"); strings.HasPrefix(got, "0 ") {
 		t.Fatalf("typo found nothing: %q", got)
 	}
+}
+
+// TestCampaignJourney: an organisation editor enters a deed into the open
+// demo campaign,
+// the programme admin looks over the finished campaign's ranking, jury and
+// audit, a juror opens their work, and a visitor reads the published
+// results; every page passes axe.
+func TestCampaignJourney(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	var finished, deedID int64
+	if err := e.app.DB.QueryRow(ctx, `SELECT campaign_id FROM campaign_results ORDER BY id LIMIT 1`).Scan(&finished); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.DB.QueryRow(ctx, `SELECT d.id FROM deeds d JOIN organisations o ON o.id = d.org_id WHERE o.code = 'varkaus' AND d.state = 'published' ORDER BY d.id LIMIT 1`).Scan(&deedID); err != nil {
+		t.Fatal(err)
+	}
+	login := func(email string) (context.Context, context.CancelFunc) {
+		b, stop := e.browser()
+		e.run(b, chromedp.Navigate(e.base+"/login"), chromedp.WaitVisible("#f-email"),
+			chromedp.SendKeys("#f-email", email), chromedp.SendKeys("#f-password", demo.Password),
+			chromedp.Submit("#f-password"), chromedp.WaitVisible(`form[action="/logout"]`))
+		return b, stop
+	}
+
+	member, stop := login("toimittaja@example.org")
+	defer stop()
+	e.run(member, chromedp.Navigate(e.base+"/campaigns/enter"), chromedp.WaitVisible("main#main h1"))
+	e.checkA11y(member, "entrant's campaigns")
+	e.run(member, chromedp.Navigate(fmt.Sprintf("%s/deeds/%d/enter", e.base, deedID)), chromedp.WaitVisible(`input[name="enter_category"]`))
+	e.checkA11y(member, "enter a deed")
+	e.run(member, chromedp.Click(`input[name="enter_category"]`), chromedp.Click(`form[action$="/enter"] button`))
+	e.run(member, chromedp.WaitVisible(".notice"))
+
+	admin, stopAdmin := login(campaign.DemoProgrammeAdmin)
+	defer stopAdmin()
+	for _, page := range []string{"/admin/campaigns", fmt.Sprintf("/admin/campaigns/%d", finished), fmt.Sprintf("/admin/campaigns/%d/results", finished),
+		fmt.Sprintf("/admin/campaigns/%d/jury", finished), fmt.Sprintf("/admin/campaigns/%d/audit", finished)} {
+		e.run(admin, chromedp.Navigate(e.base+page), chromedp.WaitVisible("main#main h1"))
+		e.checkA11y(admin, page)
+	}
+
+	juror, stopJuror := login(campaign.DemoJurors()[0].Email)
+	defer stopJuror()
+	e.run(juror, chromedp.Navigate(e.base+"/jury"), chromedp.WaitVisible("main#main h1"))
+	e.checkA11y(juror, "jury work list")
+	if href := e.eval(juror, `(document.querySelector('main a[href^="/jury/entries/"]') || {}).getAttribute ? document.querySelector('main a[href^="/jury/entries/"]').getAttribute("href") : ""`); href != "" {
+		e.run(juror, chromedp.Navigate(e.base+href), chromedp.WaitVisible("main#main h1"))
+		e.checkA11y(juror, "jury entry")
+	}
+
+	visitor, stopVisitor := e.browser()
+	defer stopVisitor()
+	e.run(visitor, chromedp.Navigate(e.base+"/campaigns"), chromedp.WaitVisible("main#main h1"))
+	e.checkA11y(visitor, "campaigns")
+	e.run(visitor, chromedp.Navigate(fmt.Sprintf("%s/campaigns/%d", e.base, finished)), chromedp.WaitVisible("main#main h1"))
+	if got := e.text(visitor, "main#main"); !strings.Contains(got, "Varkaus") {
+		t.Fatalf("results page lacks the winners: %.300s", got)
+	}
+	e.checkA11y(visitor, "campaign results")
 }
