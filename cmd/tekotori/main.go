@@ -38,6 +38,7 @@ Commands:
   import    load published deeds from a JSON Lines file (- for standard input)
   reindex   rebuild the search index on every node (after a change of analyser)
   eval-search [--db-postgres URL] [--details]  print search relevance (nDCG@10, recall@10) on the judged queries
+  bench-search [--deeds 10000,100000] [--postgres URL]  measure search build speed, latency and memory
   campaign simulate [--runs N]  compare raw and juror-normalised jury scores on simulated campaigns
 
 Every command takes --db (or TEKOTORI_DB): a file path means SQLite
@@ -93,6 +94,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return campaignCmd(ctx, args[1:], stdout, log)
 	case "eval-search":
 		return evalSearchCmd(ctx, args[1:], stdout, log)
+	case "bench-search":
+		return benchSearchCmd(ctx, args[1:], stdout, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"log/slog"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -206,10 +207,14 @@ func analyse(c *termCache, langCode, word string, part termPart, compute func(la
 	k := cacheKey{l, f}
 	e, ok := c.get(k)
 	if !ok {
+		// The word may point into a whole document's text (Fold returns
+		// its input when there is nothing to fold); the cache must not keep
+		// that text alive.
+		f = strings.Clone(f)
 		var keep bool
 		e, keep = compute(l, f)
 		if keep {
-			c.put(k, e)
+			c.put(cacheKey{l, f}, e)
 		}
 	}
 	switch part {

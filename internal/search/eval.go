@@ -448,15 +448,17 @@ func (s *Searcher) phrase(words []string) []hit {
 func (s *Searcher) fuzzy(word string) ([]weighted, string) {
 	var out []weighted
 	best, bestDF := "", 0
-	for _, cand := range s.surfaceWords() {
-		if !withinOneEdit(word, cand) {
-			continue
-		}
-		for _, w := range s.alternatives(cand) {
-			out = append(out, weighted{w.term, fuzzyWeight})
-		}
-		if df := s.wordFreq(cand); df > bestDF {
-			best, bestDF = cand, df
+	for _, cands := range s.typoCandidates(word) {
+		for _, cand := range cands {
+			if !withinOneEdit(word, cand) {
+				continue
+			}
+			for _, w := range s.alternatives(cand) {
+				out = append(out, weighted{w.term, w.weight * fuzzyWeight})
+			}
+			if df := s.wordFreq(cand); df > bestDF {
+				best, bestDF = cand, df
+			}
 		}
 	}
 	return out, best
@@ -488,7 +490,12 @@ func (s *Searcher) suggest(q Query) string {
 // withinOneEdit reports whether a and b differ by at most one edit
 // (Damerau: a swap of neighbours counts as one).
 func withinOneEdit(a, b string) bool {
-	if a == b {
+	if a == b || a == "" || b == "" {
+		return false
+	}
+	// One edit leaves either the start or the end of a long word as it
+	// was: most of the index's words fail this before any rune work.
+	if len(a) > 3 && len(b) > 3 && a[0] != b[0] && a[len(a)-1] != b[len(b)-1] {
 		return false
 	}
 	ra, rb := []rune(a), []rune(b)

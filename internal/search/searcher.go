@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tekotori/tekotori/internal/analysis"
 )
@@ -17,7 +18,8 @@ type Searcher struct {
 	an analysis.Analyzer
 
 	wordsMu  sync.Mutex
-	words    []string // the index's words as written, sorted
+	words    []string         // the index's words and base forms, sorted
+	byLen    map[int][]string // the same by length in letters, for typo matching
 	wordsGen uint64
 	wordsAt  time.Time
 }
@@ -48,6 +50,22 @@ func (s *Searcher) surfaceWords() []string {
 	}
 	sort.Strings(words)
 	words = slices.Compact(words)
-	s.words, s.wordsGen, s.wordsAt = words, s.ix.gen, time.Now()
+	byLen := map[int][]string{}
+	for _, w := range words {
+		n := utf8.RuneCountInString(w)
+		byLen[n] = append(byLen[n], w)
+	}
+	s.words, s.byLen, s.wordsGen, s.wordsAt = words, byLen, s.ix.gen, time.Now()
 	return words
+}
+
+// typoCandidates lists the index's words whose length is within one
+// letter of word's, the only ones one edit can reach. The caller holds
+// the index's read lock.
+func (s *Searcher) typoCandidates(word string) [][]string {
+	s.surfaceWords()
+	s.wordsMu.Lock()
+	defer s.wordsMu.Unlock()
+	n := utf8.RuneCountInString(word)
+	return [][]string{s.byLen[n-1], s.byLen[n], s.byLen[n+1]}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -149,6 +150,9 @@ func (s *Service) Rebuild(ctx context.Context) error {
 		return fmt.Errorf("search: write meta: %w", err)
 	}
 	s.log.Info("search index built", "deeds", n, "analyser", s.an.Name(), "took", time.Since(start).Round(time.Millisecond))
+	// Building leaves much garbage behind (texts, position maps); hand it
+	// back to the system now rather than keep the peak for hours.
+	debug.FreeOSMemory()
 	return nil
 }
 
@@ -230,19 +234,15 @@ func (s *Service) CatchUp(ctx context.Context) error {
 	return nil
 }
 
-// load reads the deeds matching where, analyses them on every core and
-// puts them into ix.
+// load reads the deeds matching where, analyses them on every core as they
+// stream in, and puts them into ix.
 func (s *Service) load(ctx context.Context, ix *Index, where string, args ...any) (int, error) {
-	sources, err := s.sources(ctx, where, args...)
-	if err != nil {
-		return 0, err
-	}
 	type built struct {
 		doc Doc
 		pos map[string][]uint32
 	}
-	in := make(chan *Source)
-	out := make(chan built)
+	in := make(chan *Source, 64)
+	out := make(chan built, 64)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
@@ -254,18 +254,26 @@ func (s *Service) load(ctx context.Context, ix *Index, where string, args ...any
 			}
 		}()
 	}
-	go func() {
-		for _, src := range sources {
-			in <- src
-		}
-		close(in)
-		wg.Wait()
-		close(out)
-	}()
 	n := 0
-	for b := range out {
-		ix.Put(b.doc, b.pos)
-		n++
-	}
-	return n, nil
+	done := make(chan struct{})
+	go func() {
+		for b := range out {
+			ix.Put(b.doc, b.pos)
+			n++
+		}
+		close(done)
+	}()
+	err := s.each(ctx, true, where, args, func(src *Source) error {
+		select {
+		case in <- src:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(in)
+	wg.Wait()
+	close(out)
+	<-done
+	return n, err
 }

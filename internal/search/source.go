@@ -17,21 +17,58 @@ LEFT JOIN org_units un ON un.id = d.unit_id
 LEFT JOIN municipalities m ON m.code = d.municipality_code
 LEFT JOIN terms s ON s.id = d.sector_id`
 
-// sources reads the deeds matching where with everything the index needs.
-func (s *Service) sources(ctx context.Context, where string, args ...any) ([]*Source, error) {
-	return s.read(ctx, true, where, args...)
+// read reads the deeds matching where; highlighting uses it for a page of
+// hits.
+func (s *Service) read(ctx context.Context, full bool, where string, args ...any) ([]*Source, error) {
+	var out []*Source
+	err := s.each(ctx, full, where, args, func(src *Source) error {
+		out = append(out, src)
+		return nil
+	})
+	return out, err
 }
 
-// read reads deeds; the awards only when full is set, as highlighting
-// needs only the text (labels included, for their positions).
-func (s *Service) read(ctx context.Context, full bool, where string, args ...any) ([]*Source, error) {
+type termRef struct{ kind, slug string }
+
+// each streams the deeds matching where to fn, one at a time, so that
+// building the index of 100,000 deeds never holds all their text at once.
+// The awards are read only when full is set: highlighting needs the text,
+// labels included for their positions, but not the facets.
+func (s *Service) each(ctx context.Context, full bool, where string, args []any, fn func(*Source) error) error {
+	labels, err := s.labels(ctx)
+	if err != nil {
+		return err
+	}
+	terms := map[int64][]termRef{}
+	termRows, err := s.db.Query(ctx, `SELECT dt.deed_id, t.kind, t.slug FROM deed_terms dt JOIN terms t ON t.id = dt.term_id
+		JOIN deeds d ON d.id = dt.deed_id WHERE `+where+` ORDER BY t.position, t.id`, args...)
+	if err != nil {
+		return fmt.Errorf("search: read terms: %w", err)
+	}
+	for termRows.Next() {
+		var id int64
+		var r termRef
+		if err := termRows.Scan(&id, &r.kind, &r.slug); err != nil {
+			termRows.Close()
+			return fmt.Errorf("search: read terms: %w", err)
+		}
+		terms[id] = append(terms[id], r)
+	}
+	termRows.Close()
+	if err := termRows.Err(); err != nil {
+		return fmt.Errorf("search: read terms: %w", err)
+	}
+	var awards map[int64][]string
+	if s.Awards != nil && full {
+		if awards, err = s.Awards(ctx); err != nil {
+			return err
+		}
+	}
 	rows, err := s.db.Query(ctx, sourceSelect+" WHERE "+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("search: read deeds: %w", err)
+		return fmt.Errorf("search: read deeds: %w", err)
 	}
 	defer rows.Close()
-	var out []*Source
-	byID := map[int64]*Source{}
 	for rows.Next() {
 		var src Source
 		var published sql.NullTime
@@ -40,7 +77,7 @@ func (s *Service) read(ctx context.Context, full bool, where string, args ...any
 		var year int
 		if err := rows.Scan(&src.DeedID, &src.Lang, &published, &src.Title, &src.Summary, &need, &solution, &results, &lessons, &adoption, &partners,
 			&orgFI, &orgSV, &unit, &munFI, &munSV, &sector, &region, &county, &orgKind, &orgCode, &year, &status); err != nil {
-			return nil, fmt.Errorf("search: read deeds: %w", err)
+			return fmt.Errorf("search: read deeds: %w", err)
 		}
 		if published.Valid {
 			src.Published = published.Time
@@ -61,63 +98,27 @@ func (s *Service) read(ctx context.Context, full bool, where string, args ...any
 			FacetSector: nonEmpty(sector), FacetRegion: nonEmpty(region), FacetCounty: nonEmpty(county),
 			FacetOrgKind: nonEmpty(orgKind), FacetOrg: nonEmpty(orgCode), FacetYear: yearValue(year), FacetStatus: nonEmpty(status),
 		}
-		out = append(out, &src)
-		byID[src.DeedID] = &src
+		src.Labels = labels["sector/"+sector]
+		for _, r := range terms[src.DeedID] {
+			switch r.kind {
+			case "theme":
+				src.Facets[FacetTheme] = append(src.Facets[FacetTheme], r.slug)
+			case "client_group":
+				src.Facets[FacetClientGroup] = append(src.Facets[FacetClientGroup], r.slug)
+			}
+			src.Labels += " " + labels[r.kind+"/"+r.slug]
+		}
+		if a := awards[src.DeedID]; len(a) > 0 {
+			src.Facets[FacetAward] = a
+		}
+		if err := fn(&src); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search: read deeds: %w", err)
+		return fmt.Errorf("search: read deeds: %w", err)
 	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	labels, err := s.labels(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, src := range out {
-		src.Labels = labels["sector/"+first(src.Facets[FacetSector])]
-	}
-	// Themes and client groups: one query for the lot. Highlighting needs
-	// them too, for the labels' positions.
-	termRows, err := s.db.Query(ctx, `SELECT dt.deed_id, t.kind, t.slug FROM deed_terms dt JOIN terms t ON t.id = dt.term_id
-		JOIN deeds d ON d.id = dt.deed_id WHERE `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("search: read terms: %w", err)
-	}
-	defer termRows.Close()
-	for termRows.Next() {
-		var id int64
-		var kind, slug string
-		if err := termRows.Scan(&id, &kind, &slug); err != nil {
-			return nil, fmt.Errorf("search: read terms: %w", err)
-		}
-		src := byID[id]
-		if src == nil {
-			continue
-		}
-		switch kind {
-		case "theme":
-			src.Facets[FacetTheme] = append(src.Facets[FacetTheme], slug)
-		case "client_group":
-			src.Facets[FacetClientGroup] = append(src.Facets[FacetClientGroup], slug)
-		}
-		src.Labels += " " + labels[kind+"/"+slug]
-	}
-	if err := termRows.Err(); err != nil {
-		return nil, fmt.Errorf("search: read terms: %w", err)
-	}
-	if s.Awards != nil && full {
-		awards, err := s.Awards(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for id, labels := range awards {
-			if src := byID[id]; src != nil {
-				src.Facets[FacetAward] = labels
-			}
-		}
-	}
-	return out, nil
+	return nil
 }
 
 func nonEmpty(v string) []string {
@@ -125,13 +126,6 @@ func nonEmpty(v string) []string {
 		return nil
 	}
 	return []string{v}
-}
-
-func first(v []string) string {
-	if len(v) == 0 {
-		return ""
-	}
-	return v[0]
 }
 
 // labels gives each vocabulary term's labels in the three languages, keyed
