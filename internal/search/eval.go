@@ -30,9 +30,8 @@ type FacetValue struct {
 
 // Hit is one found deed.
 type Hit struct {
-	DeedID    int64
-	Score     float64
-	Positions []uint32 // matched token positions, for highlighting
+	DeedID int64
+	Score  float64
 }
 
 // Result is a page of hits with the facet counts of the whole result.
@@ -134,10 +133,10 @@ func (s *Searcher) Search(req Request) Result {
 		if c.Phrase {
 			ch.hits = s.phrase(c.Words)
 		} else {
-			ch.hits = ix.lookup(s.alternatives(c.Words[0]))
+			ch.hits = ix.lookup(s.alternatives(c.Words[0]), false)
 			if len(ch.hits) == 0 && !c.Negate && utf8.RuneCountInString(c.Words[0]) >= minFuzzyRunes {
 				if alts, fixed := s.fuzzy(c.Words[0]); len(alts) > 0 {
-					ch.hits = ix.lookup(alts)
+					ch.hits = ix.lookup(alts, false)
 					if res.Corrected == nil {
 						res.Corrected = map[string]string{}
 					}
@@ -165,7 +164,7 @@ func (s *Searcher) Search(req Request) Result {
 		}
 	} else {
 		for _, h := range must[0].hits {
-			cands = append(cands, cand{doc: h.doc, score: ix.bm25(h, must[0].df), pos: h.pos})
+			cands = append(cands, cand{doc: h.doc, score: ix.bm25(h, must[0].df)})
 		}
 		for _, ch := range must[1:] {
 			next := cands[:0]
@@ -176,7 +175,6 @@ func (s *Searcher) Search(req Request) Result {
 				}
 				if i < len(ch.hits) && ch.hits[i].doc == c.doc {
 					c.score += ix.bm25(ch.hits[i], ch.df)
-					c.pos = mergePositions(c.pos, ch.hits[i].pos)
 					next = append(next, c)
 				}
 			}
@@ -194,7 +192,6 @@ func (s *Searcher) Search(req Request) Result {
 		type part struct {
 			n     int
 			score float64
-			pos   []uint32
 		}
 		partial := map[uint32]*part{}
 		for _, ch := range must {
@@ -209,7 +206,6 @@ func (s *Searcher) Search(req Request) Result {
 				}
 				p.n++
 				p.score += ix.bm25(h, ch.df)
-				p.pos = mergePositions(p.pos, h.pos)
 			}
 		}
 		docs := make([]uint32, 0, len(partial))
@@ -221,7 +217,7 @@ func (s *Searcher) Search(req Request) Result {
 		slices.Sort(docs)
 		for _, doc := range docs {
 			p := partial[doc]
-			cands = append(cands, cand{doc: doc, score: p.score * relaxedWeight, pos: p.pos})
+			cands = append(cands, cand{doc: doc, score: p.score * relaxedWeight})
 			res.Relaxed = true
 		}
 	}
@@ -350,7 +346,7 @@ func (s *Searcher) Search(req Request) Result {
 	}
 	if offset < len(ordered) {
 		for _, c := range ordered[offset:] {
-			res.Hits = append(res.Hits, Hit{DeedID: ix.docs[c.doc].deedID, Score: c.score, Positions: c.pos})
+			res.Hits = append(res.Hits, Hit{DeedID: ix.docs[c.doc].deedID, Score: c.score})
 		}
 	}
 	if res.Total == 0 && !q.Empty() {
@@ -364,7 +360,6 @@ func (s *Searcher) Search(req Request) Result {
 type cand struct {
 	doc   uint32
 	score float64
-	pos   []uint32
 }
 
 type candHeap struct {
@@ -387,7 +382,7 @@ func (h *candHeap) Pop() any {
 func (s *Searcher) phrase(words []string) []hit {
 	per := make([][]hit, len(words))
 	for i, w := range words {
-		per[i] = s.ix.lookup(s.alternatives(w))
+		per[i] = s.ix.lookup(s.alternatives(w), true)
 		if len(per[i]) == 0 {
 			return nil
 		}
@@ -473,7 +468,7 @@ func (s *Searcher) suggest(q Query) string {
 			continue
 		}
 		for _, w := range c.Words {
-			if len(s.ix.lookup(s.alternatives(w))) == 0 {
+			if len(s.ix.lookup(s.alternatives(w), false)) == 0 {
 				if _, fixed := s.fuzzy(w); fixed != "" {
 					w, changed = fixed, true
 				}

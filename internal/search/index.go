@@ -125,6 +125,7 @@ func (ix *Index) Put(d Doc, positions map[string][]uint32) {
 	ix.live++
 	ix.totalLen += int64(d.Length)
 	var buf [binary.MaxVarintLen64]byte
+	var posBuf []byte
 	for term, pos := range positions {
 		p := ix.terms[term]
 		if p == nil {
@@ -135,17 +136,30 @@ func (ix *Index) Put(d Doc, positions map[string][]uint32) {
 		if p.n == 0 {
 			delta = n
 		}
-		p.data = append(p.data, buf[:binary.PutUvarint(buf[:], uint64(delta))]...)
-		p.data = append(p.data, buf[:binary.PutUvarint(buf[:], uint64(len(pos)))]...)
+		// An entry is: document delta, field-weighted count (in quarters),
+		// number of positions, their length in bytes, the position deltas.
+		// Scoring reads the first three and skips the positions, which only
+		// phrases need.
+		posBuf = posBuf[:0]
 		prev := uint32(0)
+		tf := 0.0
 		for _, q := range pos {
-			p.data = append(p.data, buf[:binary.PutUvarint(buf[:], uint64(q-prev))]...)
+			posBuf = binary.AppendUvarint(posBuf, uint64(q-prev))
 			prev = q
+			tf += fieldWeight(&e, q)
 		}
+		p.data = append(p.data, buf[:binary.PutUvarint(buf[:], uint64(delta))]...)
+		p.data = binary.AppendUvarint(p.data, uint64(math.Round(tf*tfScale)))
+		p.data = binary.AppendUvarint(p.data, uint64(len(pos)))
+		p.data = binary.AppendUvarint(p.data, uint64(len(posBuf)))
+		p.data = append(p.data, posBuf...)
 		p.last = n
 		p.n++
 	}
 }
+
+// tfScale stores a field-weighted count in steps of a quarter.
+const tfScale = 4
 
 // Remove takes a deed out of the index.
 func (ix *Index) Remove(deedID int64) {
@@ -188,15 +202,16 @@ func (ix *Index) Garbage() float64 {
 type hit struct {
 	doc uint32
 	tf  float64  // field-weighted count of matched positions
-	pos []uint32 // matched positions, sorted
+	pos []uint32 // matched positions, sorted; only when asked for
 }
 
 // lookup decodes the live postings of the given terms and merges them per
 // document: one query word may be found by several terms (its inflected
 // surface form, its base forms, compound parts, a corrected spelling), and
 // a document matches the word when it has any of them. weight scales a
-// term's tf. Hits come sorted by document.
-func (ix *Index) lookup(terms []weighted) []hit {
+// term's tf. Positions are decoded only when withPos is set (phrases).
+// Hits come sorted by document.
+func (ix *Index) lookup(terms []weighted, withPos bool) []hit {
 	var arena positionArena
 	var lists [][]hit
 	for _, t := range terms {
@@ -204,7 +219,7 @@ func (ix *Index) lookup(terms []weighted) []hit {
 		if p == nil {
 			continue
 		}
-		lists = append(lists, ix.decode(p, t.weight, &arena))
+		lists = append(lists, ix.decode(p, t.weight, withPos, &arena))
 	}
 	switch len(lists) {
 	case 0:
@@ -220,7 +235,7 @@ func (ix *Index) lookup(terms []weighted) []hit {
 }
 
 // decode reads one term's postings, skipping replaced documents.
-func (ix *Index) decode(p *posting, weight float64, arena *positionArena) []hit {
+func (ix *Index) decode(p *posting, weight float64, withPos bool, arena *positionArena) []hit {
 	out := make([]hit, 0, p.n)
 	data := p.data
 	doc := uint32(0)
@@ -234,27 +249,29 @@ func (ix *Index) decode(p *posting, weight float64, arena *positionArena) []hit 
 		} else {
 			doc += uint32(d)
 		}
+		tfq, k := binary.Uvarint(data)
+		data = data[k:]
 		cnt, k := binary.Uvarint(data)
 		data = data[k:]
-		e := &ix.docs[doc]
-		if e.deleted {
-			for i := uint64(0); i < cnt; i++ {
-				_, k = binary.Uvarint(data)
-				data = data[k:]
-			}
+		blen, k := binary.Uvarint(data)
+		data = data[k:]
+		posData := data[:blen]
+		data = data[blen:]
+		if ix.docs[doc].deleted {
 			continue
 		}
-		pos := arena.take(int(cnt))
-		prev := uint32(0)
-		tf := 0.0
-		for i := range pos {
-			dp, k := binary.Uvarint(data)
-			data = data[k:]
-			prev += uint32(dp)
-			pos[i] = prev
-			tf += fieldWeight(e, prev)
+		h := hit{doc: doc, tf: float64(tfq) / tfScale * weight}
+		if withPos {
+			h.pos = arena.take(int(cnt))
+			prev := uint32(0)
+			for i := range h.pos {
+				dp, k := binary.Uvarint(posData)
+				posData = posData[k:]
+				prev += uint32(dp)
+				h.pos[i] = prev
+			}
 		}
-		out = append(out, hit{doc: doc, tf: tf * weight, pos: pos})
+		out = append(out, h)
 	}
 	return out
 }
@@ -288,7 +305,11 @@ func mergeHits(a, b []hit) []hit {
 			out = append(out, b[j])
 			j++
 		default:
-			out = append(out, hit{doc: a[i].doc, tf: a[i].tf + b[j].tf, pos: mergePositions(a[i].pos, b[j].pos)})
+			h := hit{doc: a[i].doc, tf: a[i].tf + b[j].tf}
+			if a[i].pos != nil || b[j].pos != nil {
+				h.pos = mergePositions(a[i].pos, b[j].pos)
+			}
+			out = append(out, h)
 			i++
 			j++
 		}

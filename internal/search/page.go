@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"slices"
 
 	"github.com/tekotori/tekotori/internal/analysis"
 	"github.com/tekotori/tekotori/internal/store"
@@ -51,40 +50,34 @@ func (s *Service) Search(ctx context.Context, req Request) (*Page, error) {
 	for _, src := range srcs {
 		byID[src.DeedID] = src
 	}
+	match := s.cur.Load().matcher(res.Query, res.Corrected)
 	for _, h := range res.Hits {
 		it := Item{DeedID: h.DeedID, Score: h.Score}
 		if src := byID[h.DeedID]; src != nil {
-			it.Title, it.Snippet = Highlight(src, h.Positions)
+			it.Title, it.Snippet = Highlight(src, func(token string) bool { return match(src.Lang, token) })
 		}
 		p.Items = append(p.Items, it)
 	}
 	return p, nil
 }
 
-// Highlight marks the matched positions in the title and picks the
-// passage of the rest with the most matches (the summary when the query
+// Highlight marks the words match accepts in the title and picks the
+// passage of the rest with the most of them (the summary when the query
 // matched only the title, or there was no query).
-func Highlight(src *Source, matched []uint32) (title, snippet []Segment) {
+func Highlight(src *Source, match func(token string) bool) (title, snippet []Segment) {
 	fields := src.Fields()
 	type tok struct {
 		field      int
 		start, end int
-		pos        uint32
+		hit        bool
 	}
 	var toks [][]tok
-	pos := uint32(0)
 	for i, text := range fields {
 		var ft []tok
 		for _, t := range analysis.Tokenize(text) {
-			ft = append(ft, tok{field: i, start: t.Start, end: t.End, pos: pos})
-			pos++
+			ft = append(ft, tok{field: i, start: t.Start, end: t.End, hit: match(t.Text)})
 		}
-		pos += fieldGap
 		toks = append(toks, ft)
-	}
-	isMatch := func(p uint32) bool {
-		_, ok := slices.BinarySearch(matched, p)
-		return ok
 	}
 	segments := func(text string, ts []tok, from, to int, ellipsis bool) []Segment {
 		var out []Segment
@@ -104,7 +97,7 @@ func Highlight(src *Source, matched []uint32) (title, snippet []Segment) {
 		}
 		cur := start
 		for _, t := range ts[from:to] {
-			if !isMatch(t.pos) {
+			if !t.hit {
 				continue
 			}
 			if t.start > cur {
@@ -123,12 +116,12 @@ func Highlight(src *Source, matched []uint32) (title, snippet []Segment) {
 	}
 	title = segments(fields[0], toks[0], 0, len(toks[0]), false)
 	bestField, bestFrom, bestCount := 1, 0, -1
-	for f := 1; f < len(fields)-1; f++ { // the last field is names, not prose
+	for f := 1; f < len(fields)-2; f++ { // the last two fields are names and labels, not prose
 		ts := toks[f]
 		for from := 0; from < max(1, len(ts)-snippetTokens+1); from += 4 {
 			n := 0
 			for _, t := range ts[from:min(len(ts), from+snippetTokens)] {
-				if isMatch(t.pos) {
+				if t.hit {
 					n++
 				}
 			}
@@ -144,4 +137,43 @@ func Highlight(src *Source, matched []uint32) (title, snippet []Segment) {
 	to := min(len(ts), bestFrom+snippetTokens)
 	snippet = segments(fields[bestField], ts, bestFrom, to, true)
 	return title, snippet
+}
+
+// matcher tells whether a word of a deed written in lang matches one of
+// the query's words (or a corrected spelling), the way the index matched
+// it, so that highlighting needs no stored positions.
+func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, token string) bool {
+	keys := map[string]bool{}
+	for _, c := range q.Clauses {
+		if c.Negate {
+			continue
+		}
+		for _, w := range c.Words {
+			for _, a := range s.alternatives(w) {
+				keys[a.term] = true
+			}
+			if fixed, ok := corrected[w]; ok {
+				for _, a := range s.alternatives(fixed) {
+					keys[a.term] = true
+				}
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return func(string, string) bool { return false }
+	}
+	return func(lang, token string) bool {
+		terms := s.an.Terms(lang, token)
+		forms := len(s.an.QueryTerms(lang, token))
+		for j, t := range terms {
+			sep := ":"
+			if j >= forms {
+				sep = "~"
+			}
+			if keys[lang+sep+t] {
+				return true
+			}
+		}
+		return false
+	}
 }

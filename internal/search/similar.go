@@ -61,7 +61,7 @@ func (s *Searcher) SimilarTo(src *Source, n int) []Similar {
 	score := map[uint32]float64{}
 	shared := map[uint32]float64{}
 	for _, t := range terms {
-		hits := ix.lookup([]weighted{{t.term, 1}})
+		hits := ix.lookup([]weighted{{t.term, 1}}, false)
 		for _, h := range hits {
 			score[h.doc] += ix.bm25(h, len(hits))
 			shared[h.doc] += t.idf
