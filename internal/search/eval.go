@@ -163,10 +163,13 @@ func (s *Searcher) Search(req Request) Result {
 			}
 		}
 	} else {
+		sc := ix.scorer(must[0].df)
+		cands = make([]cand, 0, len(must[0].hits))
 		for _, h := range must[0].hits {
-			cands = append(cands, cand{doc: h.doc, score: ix.bm25(h, must[0].df)})
+			cands = append(cands, cand{doc: h.doc, score: sc.score(h)})
 		}
 		for _, ch := range must[1:] {
+			sc := ix.scorer(ch.df)
 			next := cands[:0]
 			i := 0
 			for _, c := range cands {
@@ -174,7 +177,7 @@ func (s *Searcher) Search(req Request) Result {
 					i++
 				}
 				if i < len(ch.hits) && ch.hits[i].doc == c.doc {
-					c.score += ix.bm25(ch.hits[i], ch.df)
+					c.score += sc.score(ch.hits[i])
 					next = append(next, c)
 				}
 			}
@@ -195,6 +198,7 @@ func (s *Searcher) Search(req Request) Result {
 		}
 		partial := map[uint32]*part{}
 		for _, ch := range must {
+			sc := ix.scorer(ch.df)
 			for _, h := range ch.hits {
 				if full[h.doc] {
 					continue
@@ -205,7 +209,7 @@ func (s *Searcher) Search(req Request) Result {
 					partial[h.doc] = p
 				}
 				p.n++
-				p.score += ix.bm25(h, ch.df)
+				p.score += sc.score(h)
 			}
 		}
 		docs := make([]uint32, 0, len(partial))

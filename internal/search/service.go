@@ -143,6 +143,7 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	ix.Compact()
 	s.cur.Store(NewSearcher(ix, s.an))
 	s.lastSeq, s.gen = seq, gen
 	if _, err := s.db.Exec(ctx, `INSERT INTO search_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,

@@ -62,8 +62,9 @@ func (s *Searcher) SimilarTo(src *Source, n int) []Similar {
 	shared := map[uint32]float64{}
 	for _, t := range terms {
 		hits := ix.lookup([]weighted{{t.term, 1}}, false)
+		sc := ix.scorer(len(hits))
 		for _, h := range hits {
-			score[h.doc] += ix.bm25(h, len(hits))
+			score[h.doc] += sc.score(h)
 			shared[h.doc] += t.idf
 		}
 	}
