@@ -73,7 +73,8 @@ type posting struct {
 // Index is an inverted index of deeds with positions.
 type Index struct {
 	mu       sync.RWMutex
-	terms    map[string]*posting
+	terms    map[string]uint32 // term -> index in postings
+	postings []posting
 	docs     []docEntry
 	byDeed   map[int64]uint32
 	live     int
@@ -99,7 +100,7 @@ func (d *valueDict) id(v string) uint32 {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	ix := &Index{terms: map[string]*posting{}, byDeed: map[int64]uint32{}}
+	ix := &Index{terms: map[string]uint32{}, byDeed: map[int64]uint32{}}
 	for range Facets {
 		ix.values = append(ix.values, &valueDict{ids: map[string]uint32{}})
 	}
@@ -128,11 +129,16 @@ func (ix *Index) Put(d Doc, positions map[string][]uint32) {
 	var buf [binary.MaxVarintLen64]byte
 	var posBuf []byte
 	for term, pos := range positions {
-		p := ix.terms[term]
-		if p == nil {
-			p = &posting{}
-			ix.terms[term] = p
+		// Postings live in one slice, numbered by the map: a million
+		// terms would otherwise be a million small allocations for the
+		// garbage collector to trace.
+		id, ok := ix.terms[term]
+		if !ok {
+			id = uint32(len(ix.postings))
+			ix.terms[term] = id
+			ix.postings = append(ix.postings, posting{})
 		}
+		p := &ix.postings[id]
 		delta := n - p.last
 		if p.n == 0 {
 			delta = n
@@ -179,11 +185,12 @@ func (ix *Index) Compact() {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	total := 0
-	for _, p := range ix.terms {
-		total += len(p.data)
+	for i := range ix.postings {
+		total += len(ix.postings[i].data)
 	}
 	block := make([]byte, 0, total)
-	for _, p := range ix.terms {
+	for i := range ix.postings {
+		p := &ix.postings[i]
 		start := len(block)
 		block = append(block, p.data...)
 		p.data = block[start:len(block):len(block)]
@@ -244,11 +251,11 @@ func (ix *Index) lookup(terms []weighted, withPos bool) []hit {
 	var arena positionArena
 	var lists [][]hit
 	for _, t := range terms {
-		p := ix.terms[t.term]
-		if p == nil {
+		id, ok := ix.terms[t.term]
+		if !ok {
 			continue
 		}
-		lists = append(lists, ix.decode(p, t.weight, withPos, &arena))
+		lists = append(lists, ix.decode(&ix.postings[id], t.weight, withPos, &arena))
 	}
 	switch len(lists) {
 	case 0:
@@ -385,11 +392,11 @@ func mergePositions(a, b []uint32) []uint32 {
 
 // docFreq counts the live documents that have term, for suggestions.
 func (ix *Index) docFreq(term string) int {
-	p := ix.terms[term]
-	if p == nil {
+	id, ok := ix.terms[term]
+	if !ok {
 		return 0
 	}
-	return p.n
+	return ix.postings[id].n
 }
 
 // scorer scores one query word's hits with BM25: the word's rarity and
