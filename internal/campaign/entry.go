@@ -438,3 +438,55 @@ func (s *Service) EntryCount(ctx context.Context, campaignID int64) (int, error)
 	}
 	return n, nil
 }
+
+// EntrantEntry is one of a person's own entries, as their entry page lists
+// it.
+type EntrantEntry struct {
+	ID, CampaignID, CategoryID, DeedID int64
+	Title                              string
+	CreatedAt                          time.Time
+}
+
+// EntriesOf lists the entries u may follow as an entrant: those they
+// entered, those of deeds they wrote, and their organisation's; deedID,
+// when not 0, keeps only that deed's. Can decides on each candidate, as it
+// does for feedback.
+func (s *Service) EntriesOf(ctx context.Context, u *user.User, deedID int64) ([]EntrantEntry, error) {
+	if u == nil {
+		return nil, nil
+	}
+	q := `SELECT e.id, e.campaign_id, e.category_id, COALESCE(e.deed_id, 0), COALESCE(e.org_id, 0), COALESCE(e.entered_by, 0),
+		COALESCE(d.author_id, 0), e.title, e.created_at
+		FROM campaign_entries e LEFT JOIN deeds d ON d.id = e.deed_id
+		WHERE (e.entered_by = ? OR d.author_id = ?`
+	args := []any{u.ID, u.ID}
+	if u.OrgID != 0 {
+		q += ` OR e.org_id = ?`
+		args = append(args, u.OrgID)
+	}
+	q += `)`
+	if deedID != 0 {
+		q += ` AND e.deed_id = ?`
+		args = append(args, deedID)
+	}
+	rows, err := s.db.Query(ctx, q+` ORDER BY e.id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: entries of %d: %w", u.ID, err)
+	}
+	defer rows.Close()
+	var out []EntrantEntry
+	for rows.Next() {
+		var e EntrantEntry
+		var orgID, by, author int64
+		if err := rows.Scan(&e.ID, &e.CampaignID, &e.CategoryID, &e.DeedID, &orgID, &by, &author, &e.Title, &e.CreatedAt); err != nil {
+			return nil, fmt.Errorf("campaign: entries of %d: %w", u.ID, err)
+		}
+		if Can(u, ActionViewFeedback, Standing{OrgID: orgID, EnteredBy: by, AuthorID: author}) {
+			out = append(out, e)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("campaign: entries of %d: %w", u.ID, err)
+	}
+	return out, nil
+}

@@ -3,10 +3,8 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
@@ -52,68 +50,33 @@ func (s *Server) openCampaigns(ctx context.Context) ([]caOpenCampaign, error) {
 	return out, nil
 }
 
-// caMyEntry is one of the person's entries: entered by them, their deed,
-// or (for an organisation's editors) their organisation's.
+// caMyEntry is one of the person's entries with its campaign and category.
 type caMyEntry struct {
-	ID, CampaignID, CategoryID, DeedID int64
-	Title                              string
-	CreatedAt                          time.Time
-	Campaign                           *campaign.Campaign
-	Category                           *campaign.Category
-	CanWithdraw                        bool
+	campaign.EntrantEntry
+	Campaign    *campaign.Campaign
+	Category    *campaign.Category
+	CanWithdraw bool
 }
 
-// myEntries finds the person's entries. The campaign service has no
-// listing by entrant, so this reads the candidates from the entries table
-// and lets campaign.Can decide on each, as the service does for their
-// feedback.
+// myEntries finds the person's entries (the service decides which) and
+// adds their campaigns.
 func (s *Server) myEntries(ctx context.Context, u *user.User, deedID int64) ([]caMyEntry, error) {
-	q := `SELECT e.id, e.campaign_id, e.category_id, COALESCE(e.deed_id, 0), COALESCE(e.org_id, 0), COALESCE(e.entered_by, 0),
-		COALESCE(d.author_id, 0), e.title, e.created_at
-		FROM campaign_entries e LEFT JOIN deeds d ON d.id = e.deed_id
-		WHERE (e.entered_by = ? OR d.author_id = ?`
-	args := []any{u.ID, u.ID}
-	if u.OrgID != 0 {
-		q += ` OR e.org_id = ?`
-		args = append(args, u.OrgID)
-	}
-	q += `)`
-	if deedID != 0 {
-		q += ` AND e.deed_id = ?`
-		args = append(args, deedID)
-	}
-	rows, err := s.app.DB.Query(ctx, q+` ORDER BY e.id DESC`, args...)
+	mine, err := s.app.Campaigns.EntriesOf(ctx, u, deedID)
 	if err != nil {
-		return nil, fmt.Errorf("web: my entries: %w", err)
-	}
-	var out []caMyEntry
-	for rows.Next() {
-		var e caMyEntry
-		var orgID, by, author int64
-		if err := rows.Scan(&e.ID, &e.CampaignID, &e.CategoryID, &e.DeedID, &orgID, &by, &author, &e.Title, &e.CreatedAt); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("web: my entries: %w", err)
-		}
-		if campaign.Can(u, campaign.ActionViewFeedback, campaign.Standing{OrgID: orgID, EnteredBy: by, AuthorID: author}) {
-			out = append(out, e)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("web: my entries: %w", err)
+		return nil, err
 	}
 	campaigns := map[int64]*campaign.Campaign{}
 	now := store.Now()
-	for i := range out {
-		c, ok := campaigns[out[i].CampaignID]
+	out := make([]caMyEntry, len(mine))
+	for i, e := range mine {
+		c, ok := campaigns[e.CampaignID]
 		if !ok {
-			if c, err = s.app.Campaigns.Campaign(ctx, out[i].CampaignID); err != nil {
+			if c, err = s.app.Campaigns.Campaign(ctx, e.CampaignID); err != nil {
 				return nil, err
 			}
 			campaigns[c.ID] = c
 		}
-		out[i].Campaign, out[i].Category = c, c.Category(out[i].CategoryID)
-		out[i].CanWithdraw = c.Entry.Contains(now)
+		out[i] = caMyEntry{EntrantEntry: e, Campaign: c, Category: c.Category(e.CategoryID), CanWithdraw: c.Entry.Contains(now)}
 	}
 	return out, nil
 }
