@@ -147,6 +147,7 @@ type benchResult struct {
 	// back: more than heap when the live objects are spread thin.
 	heapInUse float64
 	peakExact bool // the peak was reset before the build
+	index     search.Stats
 	load      string
 	classes   []benchgen.ClassQueries
 	lat       map[string]*latencies
@@ -210,6 +211,7 @@ func benchRun(ctx context.Context, cfg benchConfig, n int, engine store.Dialect)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	res.heap = float64(ms.HeapAlloc) / (1 << 20)
+	res.index = a.Search.IndexStats()
 	if err := writeHeapProfile(cfg.profile, n, engine); err != nil {
 		return nil, err
 	}
@@ -480,6 +482,13 @@ func printDetails(w io.Writer, results []*benchResult) {
 	for _, r := range results {
 		fmt.Fprintf(w, "%7d %-8s build %.1f s wall, %.1f s CPU (%.1f cores); RSS floor %.0f MB (Go heap spans in use %.0f MB); load %s\n",
 			r.deeds, r.engine, r.build.Seconds(), r.buildCPU.Seconds(), r.buildCPU.Seconds()/r.build.Seconds(), r.rssFloor, r.heapInUse, r.load)
+	}
+	fmt.Fprintln(w, "\nindex: terms, and MB of the term dictionary, postings, positions, offsets and facet columns")
+	for _, r := range results {
+		st := r.index
+		mb := func(n int) float64 { return float64(n) / (1 << 20) }
+		fmt.Fprintf(w, "%7d %-8s %d terms in %d segment(s); dictionary %.1f, postings %.1f, positions %.1f, offsets %.1f, facets %.1f\n",
+			r.deeds, r.engine, st.Terms, st.Segments, mb(st.DictBytes), mb(st.PostingBytes), mb(st.PositionBytes), mb(st.OffsetBytes), mb(st.Facet))
 	}
 	fmt.Fprintln(w, "\nquery classes: share of deeds matched (distinct queries kept)")
 	for _, r := range results {

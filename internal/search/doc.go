@@ -34,7 +34,7 @@ func (src *Source) Fields() []string {
 	return append(append([]string{src.Title, src.Summary}, src.Body...), src.Names, src.Labels)
 }
 
-// Build analyses src into an index document and the positions of every
+// Build analyses src into an index document and the occurrences of every
 // term. Terms carry the deed's language as a prefix, so that a Finnish base
 // form and a Swedish stem that happen to be spelled alike do not meet (a
 // query is analysed in all three languages): "fi:kunta" for a word as
@@ -42,13 +42,28 @@ func (src *Source) Fields() []string {
 // roots, which a query matches with less weight. Each field ends with a
 // gap of one position, so a phrase never runs from the title into the
 // summary.
-func Build(an analysis.Analyzer, src *Source) (Doc, map[string][]uint32) {
-	positions := map[string][]uint32{}
+//
+// Positions are kept only where phrases look for them: on base forms, and
+// on a word as written when it has no other form. A phrase word is looked
+// up by its base forms too, which stand at the same positions, so the
+// inflected form's positions would only repeat them; compound parts are
+// never part of a phrase.
+func Build(an analysis.Analyzer, src *Source) (Doc, map[string]Occurrences) {
+	occ := map[string]Occurrences{}
 	pos := uint32(0)
 	var titleEnd, summaryEnd, bodyEnd int
 	fields := src.Fields()
 	for i, text := range fields {
 		meta := i >= len(fields)-2
+		weight := bodyWeight
+		switch {
+		case i == 0:
+			weight = titleWeight
+		case i == 1:
+			weight = summaryWeight
+		case meta:
+			weight = metaWeight
+		}
 		for _, t := range analysis.Tokenize(text) {
 			terms := an.Terms(src.Lang, t.Text)
 			forms := len(an.QueryTerms(src.Lang, t.Text))
@@ -60,10 +75,17 @@ func Build(an analysis.Analyzer, src *Source) (Doc, map[string][]uint32) {
 				if j >= forms {
 					key = src.Lang + "~" + term
 				}
-				ps := positions[key]
-				if len(ps) == 0 || ps[len(ps)-1] != pos {
-					positions[key] = append(ps, pos)
+				o := occ[key]
+				if o.at == pos+1 {
+					continue // the same term twice for one word
 				}
+				o.at = pos + 1
+				o.TF += weight
+				o.Count++
+				if j < forms && (j > 0 || forms == 1) {
+					o.Pos = append(o.Pos, pos)
+				}
+				occ[key] = o
 			}
 			pos++
 		}
@@ -83,7 +105,7 @@ func Build(an analysis.Analyzer, src *Source) (Doc, map[string][]uint32) {
 	}
 	facets[FacetLang] = []string{src.Lang}
 	return Doc{DeedID: src.DeedID, Published: src.Published.Unix(), Length: int(pos),
-		TitleEnd: titleEnd, SummaryEnd: summaryEnd, BodyEnd: bodyEnd, Facets: facets}, positions
+		TitleEnd: titleEnd, SummaryEnd: summaryEnd, BodyEnd: bodyEnd, Facets: facets}, occ
 }
 
 // fieldGap is the number of empty positions after each field.

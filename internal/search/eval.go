@@ -2,13 +2,12 @@ package search
 
 import (
 	"container/heap"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/tekotori/tekotori/internal/analysis"
 )
 
 // Request is one search: a query, facet filters (values within a facet are
@@ -111,13 +110,13 @@ func (s *Searcher) alternatives(word string) []weighted {
 
 var langs = []string{"fi", "sv", "en"}
 
-type clauseHits struct {
-	clause Clause
-	hits   []hit // sorted by doc
-	df     int
-}
-
 // Search runs req against the index.
+//
+// Each clause's postings are added up term at a time into arrays as long
+// as the index (a count per document, a score, how many clauses matched):
+// a broad query touches most documents anyway, and one pass over flat
+// arrays is cheaper than merging lists of hits. Facet counts and the top
+// of the ranking then come from one more pass over the matching documents.
 func (s *Searcher) Search(req Request) Result {
 	start := time.Now()
 	ix := s.ix
@@ -125,18 +124,19 @@ func (s *Searcher) Search(req Request) Result {
 	defer ix.mu.RUnlock()
 	q := ParseQuery(req.Q)
 	res := Result{Query: q, Facets: map[string][]FacetValue{}}
+	sc := ix.getScratch()
+	defer ix.scratch.Put(sc)
 
-	// Match the clauses, rarest first, so intersections stay small.
-	var must, not []clauseHits
+	nMust := uint8(0)
+	var negated [][]uint32
 	for _, c := range q.Clauses {
-		ch := clauseHits{clause: c}
 		if c.Phrase {
-			ch.hits = s.phrase(c.Words)
+			sc.addHits(s.phrase(c.Words))
 		} else {
-			ch.hits = ix.lookup(s.alternatives(c.Words[0]), false)
-			if len(ch.hits) == 0 && !c.Negate && utf8.RuneCountInString(c.Words[0]) >= minFuzzyRunes {
+			ix.accumulate(sc, s.alternatives(c.Words[0]))
+			if len(sc.touched) == 0 && !c.Negate && utf8.RuneCountInString(c.Words[0]) >= minFuzzyRunes {
 				if alts, fixed := s.fuzzy(c.Words[0]); len(alts) > 0 {
-					ch.hits = ix.lookup(alts, false)
+					ix.accumulate(sc, alts)
 					if res.Corrected == nil {
 						res.Corrected = map[string]string{}
 					}
@@ -144,180 +144,57 @@ func (s *Searcher) Search(req Request) Result {
 				}
 			}
 		}
-		ch.df = len(ch.hits)
 		if c.Negate {
-			not = append(not, ch)
-		} else {
-			must = append(must, ch)
-		}
-	}
-	slices.SortFunc(must, func(a, b clauseHits) int { return a.df - b.df })
-
-	// Candidates: every live document for an empty query, else the
-	// intersection of the clauses' hits.
-	var cands []cand
-	if len(must) == 0 {
-		for n := range ix.docs {
-			if !ix.docs[n].deleted {
-				cands = append(cands, cand{doc: uint32(n)})
+			negated = append(negated, slices.Clone(sc.touched))
+			for _, doc := range sc.touched {
+				sc.tf[doc] = 0
 			}
+			continue
 		}
-	} else {
-		sc := ix.scorer(must[0].df)
-		cands = make([]cand, 0, len(must[0].hits))
-		for _, h := range must[0].hits {
-			cands = append(cands, cand{doc: h.doc, score: sc.score(h)})
+		bm := ix.scorer(len(sc.touched))
+		for _, doc := range sc.touched {
+			sc.score[doc] += bm.score(doc, sc.tf[doc])
+			sc.nmatch[doc]++
+			sc.tf[doc] = 0
 		}
-		for _, ch := range must[1:] {
-			sc := ix.scorer(ch.df)
-			next := cands[:0]
-			i := 0
-			for _, c := range cands {
-				for i < len(ch.hits) && ch.hits[i].doc < c.doc {
-					i++
-				}
-				if i < len(ch.hits) && ch.hits[i].doc == c.doc {
-					c.score += sc.score(ch.hits[i])
-					next = append(next, c)
-				}
-			}
-			cands = next
-		}
+		nMust++
 	}
+	n := len(ix.docs)
 	// Few deeds have every word: add, ranked below them, the deeds that
 	// miss only one, so that "maahanmuuttajien perehdytys" still finds the
 	// deed about immigrants' induction that never says perehdytys.
-	if len(must) >= 2 && len(cands) < relaxBelow {
-		full := map[uint32]bool{}
-		for _, c := range cands {
-			full[c.doc] = true
-		}
-		type part struct {
-			n     int
-			score float64
-		}
-		partial := map[uint32]*part{}
-		for _, ch := range must {
-			sc := ix.scorer(ch.df)
-			for _, h := range ch.hits {
-				if full[h.doc] {
-					continue
-				}
-				p := partial[h.doc]
-				if p == nil {
-					p = &part{}
-					partial[h.doc] = p
-				}
-				p.n++
-				p.score += sc.score(h)
+	relaxed := false
+	if nMust >= 2 {
+		full := 0
+		for doc := range n {
+			if sc.nmatch[doc] == nMust && !ix.dead[doc] {
+				full++
 			}
 		}
-		docs := make([]uint32, 0, len(partial))
-		for doc, p := range partial {
-			if p.n == len(must)-1 {
-				docs = append(docs, doc)
-			}
-		}
-		slices.Sort(docs)
-		for _, doc := range docs {
-			p := partial[doc]
-			cands = append(cands, cand{doc: doc, score: p.score * relaxedWeight})
-			res.Relaxed = true
-		}
+		relaxed = full < relaxBelow
 	}
-	for _, ch := range not {
-		excluded := map[uint32]bool{}
-		for _, h := range ch.hits {
-			excluded[h.doc] = true
+	for _, docs := range negated {
+		for _, doc := range docs {
+			sc.nmatch[doc] = excluded
 		}
-		cands = slices.DeleteFunc(cands, func(c cand) bool { return excluded[c.doc] })
 	}
 
 	// Facet counts narrow with the filters: a value's count is what the
 	// result would be with that value picked, the facet's own other
 	// picks aside.
-	filters := make([]map[uint32]bool, len(Facets))
+	selected := make([]bool, len(ix.valName))
+	active := uint16(0)
 	for i, f := range Facets {
-		vals := req.Filters[f]
-		if len(vals) == 0 {
-			continue
-		}
-		filters[i] = map[uint32]bool{}
-		for _, v := range vals {
-			if id, ok := ix.values[i].ids[v]; ok {
-				filters[i][id] = true
-			} else {
-				// An unknown value matches nothing rather than failing.
-				filters[i][^uint32(0)] = true
-			}
-		}
-	}
-	counts := make([][]int, len(Facets))
-	for i := range counts {
-		counts[i] = make([]int, len(ix.values[i].vals))
-	}
-	kept := cands[:0]
-	for _, c := range cands {
-		e := &ix.docs[c.doc]
-		failed, failedAt := 0, -1
-		for i, f := range filters {
-			if f == nil {
-				continue
-			}
-			ok := false
-			for _, v := range e.facets[i] {
-				if f[v] {
-					ok = true
-					break
-				}
-			}
-			if !ok {
-				failed++
-				failedAt = i
-				if failed > 1 {
-					break
-				}
-			}
-		}
-		switch failed {
-		case 0:
-			for i := range Facets {
-				for _, v := range e.facets[i] {
-					counts[i][v]++
-				}
-			}
-			kept = append(kept, c)
-		case 1:
-			for _, v := range e.facets[failedAt] {
-				counts[failedAt][v]++
-			}
-		}
-	}
-	cands = kept
-	for i, f := range Facets {
-		var fv []FacetValue
-		for id, n := range counts[i] {
-			if n == 0 {
-				continue
-			}
-			fv = append(fv, FacetValue{Value: ix.values[i].vals[id], Count: n, Selected: filters[i] != nil && filters[i][uint32(id)]})
-		}
-		// Selected values stay listed even when they count nothing.
 		for _, v := range req.Filters[f] {
-			if !slices.ContainsFunc(fv, func(x FacetValue) bool { return x.Value == v }) {
-				fv = append(fv, FacetValue{Value: v, Selected: true})
+			active |= 1 << i
+			// An unknown value matches nothing rather than failing.
+			if id, ok := ix.values[i][v]; ok {
+				selected[id] = true
 			}
 		}
-		sort.Slice(fv, func(a, b int) bool {
-			if fv[a].Count != fv[b].Count {
-				return fv[a].Count > fv[b].Count
-			}
-			return fv[a].Value < fv[b].Value
-		})
-		res.Facets[f] = fv
 	}
+	counts := make([]int, len(ix.valName))
 
-	res.Total = len(cands)
 	limit := req.Limit
 	if limit <= 0 {
 		limit = 20
@@ -336,7 +213,47 @@ func (s *Searcher) Search(req Request) Result {
 		return ix.docs[a.doc].deedID > ix.docs[b.doc].deedID
 	}
 	top := &candHeap{less: func(i, j cand) bool { return less(j, i) }}
-	for _, c := range cands {
+	for doc := range n {
+		if ix.dead[doc] {
+			continue
+		}
+		m := sc.nmatch[doc]
+		score := sc.score[doc]
+		switch {
+		case m == excluded:
+			continue
+		case m == nMust:
+		case relaxed && m == nMust-1:
+			score *= relaxedWeight
+			res.Relaxed = true
+		default:
+			continue
+		}
+		vals := ix.facetVals[ix.facetOff[doc]:ix.facetOff[doc+1]]
+		if active != 0 {
+			pass := uint16(0)
+			for _, v := range vals {
+				if selected[v] {
+					pass |= 1 << ix.valFacet[v]
+				}
+			}
+			if miss := active &^ pass; miss != 0 {
+				if bits.OnesCount16(miss) == 1 {
+					f := uint8(bits.TrailingZeros16(miss))
+					for _, v := range vals {
+						if ix.valFacet[v] == f {
+							counts[v]++
+						}
+					}
+				}
+				continue
+			}
+		}
+		for _, v := range vals {
+			counts[v]++
+		}
+		res.Total++
+		c := cand{doc: uint32(doc), score: score}
 		if top.Len() < want {
 			heap.Push(top, c)
 		} else if less(c, top.items[0]) {
@@ -344,6 +261,28 @@ func (s *Searcher) Search(req Request) Result {
 			heap.Fix(top, 0)
 		}
 	}
+	for i, f := range Facets {
+		var fv []FacetValue
+		for v, id := range ix.values[i] {
+			if counts[id] > 0 {
+				fv = append(fv, FacetValue{Value: v, Count: counts[id], Selected: selected[id]})
+			}
+		}
+		// Selected values stay listed even when they count nothing.
+		for _, v := range req.Filters[f] {
+			if !slices.ContainsFunc(fv, func(x FacetValue) bool { return x.Value == v }) {
+				fv = append(fv, FacetValue{Value: v, Selected: true})
+			}
+		}
+		sort.Slice(fv, func(a, b int) bool {
+			if fv[a].Count != fv[b].Count {
+				return fv[a].Count > fv[b].Count
+			}
+			return fv[a].Value < fv[b].Value
+		})
+		res.Facets[f] = fv
+	}
+
 	ordered := make([]cand, top.Len())
 	for i := len(ordered) - 1; i >= 0; i-- {
 		ordered[i] = heap.Pop(top).(cand)
@@ -358,6 +297,74 @@ func (s *Searcher) Search(req Request) Result {
 	}
 	res.Took = time.Since(start)
 	return res
+}
+
+// excluded marks a document a negated clause matched; a query has at most
+// MaxQueryWords clauses, far below it.
+const excluded = 255
+
+// scratch is one search's working arrays, one slot per document, reused
+// from search to search.
+type scratch struct {
+	tf      []float64 // the current clause's field-weighted count
+	score   []float64
+	nmatch  []uint8 // clauses matched, or excluded
+	touched []uint32
+	streams []stream
+}
+
+func (ix *Index) getScratch() *scratch {
+	n := len(ix.docs)
+	sc, _ := ix.scratch.Get().(*scratch)
+	if sc == nil || len(sc.tf) < n {
+		// Room for the deeds added until the next rebuild.
+		size := n + n/8 + 64
+		sc = &scratch{tf: make([]float64, size), score: make([]float64, size), nmatch: make([]uint8, size)}
+		return sc
+	}
+	clear(sc.score[:n])
+	clear(sc.nmatch[:n])
+	return sc
+}
+
+// addHits takes a clause's hits found by list (phrases).
+func (sc *scratch) addHits(hits []hit) {
+	sc.touched = sc.touched[:0]
+	for _, h := range hits {
+		sc.touched = append(sc.touched, h.doc)
+		sc.tf[h.doc] = h.tf
+	}
+}
+
+// accumulate adds the live postings of terms into sc.tf and lists the
+// documents it touched.
+func (ix *Index) accumulate(sc *scratch, terms []weighted) {
+	sc.touched = sc.touched[:0]
+	for _, t := range terms {
+		sc.streams = ix.streams(t.term, sc.streams[:0])
+		w := t.weight / tfScale
+		for _, s := range sc.streams {
+			p := s.postings
+			doc := uint32(0)
+			for len(p) > 0 {
+				var delta, tfq uint32
+				if b := p[0]; b < 0x80 && b&(1<<tfBits-1) != tfEscape {
+					// One byte: the common case, decoded inline.
+					delta, tfq, p = uint32(b>>tfBits), uint32(b&(1<<tfBits-1)), p[1:]
+				} else {
+					delta, tfq, p = nextEntry(p)
+				}
+				doc += delta
+				if ix.dead[doc] {
+					continue
+				}
+				if sc.tf[doc] == 0 {
+					sc.touched = append(sc.touched, doc)
+				}
+				sc.tf[doc] += float64(tfq) * w
+			}
+		}
+	}
 }
 
 // cand is a document that matches every clause, with its score so far.
@@ -384,12 +391,29 @@ func (h *candHeap) Pop() any {
 
 // phrase finds documents where the words stand one after another.
 func (s *Searcher) phrase(words []string) []hit {
-	per := make([][]hit, len(words))
+	// Positions are read only of the deeds that have every word: a
+	// phrase of common words would otherwise decode most of the index.
+	alts := make([][]weighted, len(words))
+	var cands []uint32
 	for i, w := range words {
-		per[i] = s.ix.lookup(s.alternatives(w), true)
-		if len(per[i]) == 0 {
+		alts[i] = s.alternatives(w)
+		var docs []uint32
+		j := 0
+		for _, h := range s.ix.lookup(alts[i], false, nil) {
+			for i > 0 && j < len(cands) && cands[j] < h.doc {
+				j++
+			}
+			if i == 0 || j < len(cands) && cands[j] == h.doc {
+				docs = append(docs, h.doc)
+			}
+		}
+		if cands = docs; len(cands) == 0 {
 			return nil
 		}
+	}
+	per := make([][]hit, len(words))
+	for i := range words {
+		per[i] = s.ix.lookup(alts[i], true, cands)
 	}
 	var out []hit
 	idx := make([]int, len(words))
@@ -447,17 +471,12 @@ func (s *Searcher) phrase(words []string) []hit {
 func (s *Searcher) fuzzy(word string) ([]weighted, string) {
 	var out []weighted
 	best, bestDF := "", 0
-	for _, cands := range s.typoCandidates(word) {
-		for _, cand := range cands {
-			if !withinOneEdit(word, cand) {
-				continue
-			}
-			for _, w := range s.alternatives(cand) {
-				out = append(out, weighted{w.term, w.weight * fuzzyWeight})
-			}
-			if df := s.wordFreq(cand); df > bestDF {
-				best, bestDF = cand, df
-			}
+	for _, cand := range s.typoWords(word) {
+		for _, w := range s.alternatives(cand) {
+			out = append(out, weighted{w.term, w.weight * fuzzyWeight})
+		}
+		if df := s.wordFreq(cand); df > bestDF {
+			best, bestDF = cand, df
 		}
 	}
 	return out, best
@@ -472,7 +491,7 @@ func (s *Searcher) suggest(q Query) string {
 			continue
 		}
 		for _, w := range c.Words {
-			if len(s.ix.lookup(s.alternatives(w), false)) == 0 {
+			if len(s.ix.lookup(s.alternatives(w), false, nil)) == 0 {
 				if _, fixed := s.fuzzy(w); fixed != "" {
 					w, changed = fixed, true
 				}
@@ -526,39 +545,4 @@ func (s *Searcher) wordFreq(word string) int {
 		n += s.ix.docFreq(lang + ":" + word)
 	}
 	return n
-}
-
-// Suggest gives up to n index words that start with prefix, most common
-// first, for the search box's suggestions.
-func (s *Searcher) Suggest(prefix string, n int) []string {
-	prefix = analysis.Fold(strings.TrimSpace(prefix))
-	if utf8.RuneCountInString(prefix) < 2 || n <= 0 {
-		return nil
-	}
-	s.ix.mu.RLock()
-	defer s.ix.mu.RUnlock()
-	words := s.surfaceWords()
-	i := sort.SearchStrings(words, prefix)
-	type wc struct {
-		w  string
-		df int
-	}
-	var found []wc
-	for ; i < len(words) && strings.HasPrefix(words[i], prefix); i++ {
-		found = append(found, wc{words[i], s.wordFreq(words[i])})
-		if len(found) > 2000 {
-			break
-		}
-	}
-	sort.Slice(found, func(a, b int) bool {
-		if found[a].df != found[b].df {
-			return found[a].df > found[b].df
-		}
-		return found[a].w < found[b].w
-	})
-	var out []string
-	for _, f := range found[:min(n, len(found))] {
-		out = append(out, f.w)
-	}
-	return out
 }

@@ -2,16 +2,25 @@ package search
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
-	"strings"
+	"sort"
 	"sync"
 )
 
 // The index lives in memory on every node and is rebuilt from the database
 // at start; the database stays the one shared truth. Ranking, facets and
 // highlights all come from here, so both engines give the same answers to
-// the same query, and a broad query with every facet count stays within a
-// few milliseconds at 100,000 deeds.
+// the same query.
+//
+// Memory decides the layout. At 100,000 deeds there are tens of millions
+// of (term, deed) pairs, so postings are kept as compressed byte streams in
+// a few large blocks that the garbage collector never has to look inside:
+// a segment holds a sorted term dictionary and, per term, a stream of
+// (document delta, field-weighted count) pairs and, for the terms phrases
+// are matched on, a stream of positions. New deeds go to a small writable
+// tail that is frozen into a segment every segmentDocs deeds; a rebuild
+// merges every segment into one.
 
 // Facet names, as the API and the search page use them.
 const (
@@ -41,160 +50,155 @@ const (
 	metaWeight    = 0.5 // names and vocabulary labels
 )
 
-// Doc is what the index keeps of one deed: where its fields begin among
-// its tokens, its length, and its facet values.
+// tfScale stores a field-weighted count in halves, which every field
+// weight is a whole number of.
+const tfScale = 2
+
+// segmentDocs is how many deeds the writable tail takes before it is
+// frozen into a compressed segment.
+const segmentDocs = 16384
+
+// Doc is what the index keeps of one deed: its length and its facet
+// values.
 type Doc struct {
 	DeedID    int64
 	Published int64 // unix seconds, for sorting by newest
 	Length    int   // tokens
 	// TitleEnd, SummaryEnd and BodyEnd are the token positions where the
-	// title, the summary and the author's text end; names and labels follow.
+	// title, the summary and the author's text end; names and labels
+	// follow. Phrases are weighted by where they stand.
 	TitleEnd, SummaryEnd, BodyEnd int
 	Facets                        map[string][]string
 }
 
+// Occurrences is what a deed has of one term: its field-weighted count,
+// how often it stands in the text, and the positions phrases are matched
+// on (none for terms phrases never use).
+type Occurrences struct {
+	TF    float64
+	Count int
+	Pos   []uint32
+	at    uint32 // the last position counted, plus one
+}
+
 type docEntry struct {
-	deedID     int64
-	published  int64
-	length     uint32
-	titleEnd   uint32
-	summaryEnd uint32
-	bodyEnd    uint32
-	deleted    bool
-	facets     [][]uint32 // per facet (index in Facets), value ids
+	deedID                        int64
+	published                     int64
+	titleEnd, summaryEnd, bodyEnd uint32
 }
 
-type posting struct {
-	data []byte // per doc: varint doc delta, varint count, varint position deltas
-	last uint32 // last doc number written, for the next delta
-	n    int    // entries written, live or not
-}
-
-// Index is an inverted index of deeds with positions.
-type Index struct {
-	mu       sync.RWMutex
-	terms    map[string]uint32 // term -> index in postings
-	postings []posting
-	docs     []docEntry
-	byDeed   map[int64]uint32
-	live     int
-	totalLen int64
-	values   []*valueDict // per facet
-	gen      uint64       // bumped by every change
-}
-
-type valueDict struct {
-	ids  map[string]uint32
-	vals []string
-}
-
-func (d *valueDict) id(v string) uint32 {
-	if id, ok := d.ids[v]; ok {
-		return id
+func fieldWeight(e *docEntry, pos uint32) float64 {
+	switch {
+	case pos < e.titleEnd:
+		return titleWeight
+	case pos < e.summaryEnd:
+		return summaryWeight
+	case pos < e.bodyEnd:
+		return bodyWeight
+	default:
+		return metaWeight
 	}
-	id := uint32(len(d.vals))
-	d.ids[v] = id
-	d.vals = append(d.vals, v)
-	return id
 }
+
+// Index is an inverted index of deeds.
+type Index struct {
+	mu   sync.RWMutex
+	segs []*segment // frozen, in document order
+	tail *tailWriter
+
+	docs   []docEntry
+	dead   []bool   // replaced or removed
+	lens   []uint32 // tokens per document
+	byDeed map[int64]uint32
+	live   int
+	// totalLen sums the live documents' lengths, for BM25's average.
+	totalLen int64
+
+	// Facet values of every document, one column: the values of document
+	// n are facetVals[facetOff[n]:facetOff[n+1]], as ids numbered across
+	// all facets.
+	facetOff  []uint32
+	facetVals []uint32
+	values    []valueDict // per facet: value -> id
+	valFacet  []uint8     // id -> facet
+	valName   []string    // id -> value
+
+	scratch sync.Pool // *scratch
+
+	// segmentDocs is how many deeds the tail takes before it is frozen;
+	// tests make it small to exercise merging.
+	segmentDocs int
+}
+
+type valueDict map[string]uint32
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	ix := &Index{terms: map[string]uint32{}, byDeed: map[int64]uint32{}}
+	ix := &Index{byDeed: map[int64]uint32{}, facetOff: []uint32{0}, tail: newTail(), segmentDocs: segmentDocs}
 	for range Facets {
-		ix.values = append(ix.values, &valueDict{ids: map[string]uint32{}})
+		ix.values = append(ix.values, valueDict{})
 	}
 	return ix
 }
 
-// Put adds or replaces a deed. positions maps each term to the token
-// positions it stands at.
-func (ix *Index) Put(d Doc, positions map[string][]uint32) {
+func (ix *Index) valueID(facet int, v string) uint32 {
+	if id, ok := ix.values[facet][v]; ok {
+		return id
+	}
+	id := uint32(len(ix.valName))
+	ix.values[facet][v] = id
+	ix.valFacet = append(ix.valFacet, uint8(facet))
+	ix.valName = append(ix.valName, v)
+	return id
+}
+
+// Put adds or replaces a deed with the occurrences of its terms.
+func (ix *Index) Put(d Doc, terms map[string]Occurrences) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.removeLocked(d.DeedID)
-	ix.gen++
 	n := uint32(len(ix.docs))
-	e := docEntry{deedID: d.DeedID, published: d.Published, length: uint32(d.Length),
-		titleEnd: uint32(d.TitleEnd), summaryEnd: uint32(d.SummaryEnd), bodyEnd: uint32(d.BodyEnd), facets: make([][]uint32, len(Facets))}
+	ix.docs = append(ix.docs, docEntry{deedID: d.DeedID, published: d.Published,
+		titleEnd: uint32(d.TitleEnd), summaryEnd: uint32(d.SummaryEnd), bodyEnd: uint32(d.BodyEnd)})
+	ix.dead = append(ix.dead, false)
+	ix.lens = append(ix.lens, uint32(d.Length))
 	for i, f := range Facets {
 		for _, v := range d.Facets[f] {
-			e.facets[i] = append(e.facets[i], ix.values[i].id(v))
+			ix.facetVals = append(ix.facetVals, ix.valueID(i, v))
 		}
 	}
-	ix.docs = append(ix.docs, e)
+	ix.facetOff = append(ix.facetOff, uint32(len(ix.facetVals)))
 	ix.byDeed[d.DeedID] = n
 	ix.live++
 	ix.totalLen += int64(d.Length)
-	var buf [binary.MaxVarintLen64]byte
-	var posBuf []byte
-	for term, pos := range positions {
-		// Postings live in one slice, numbered by the map: a million
-		// terms would otherwise be a million small allocations for the
-		// garbage collector to trace.
-		id, ok := ix.terms[term]
-		if !ok {
-			id = uint32(len(ix.postings))
-			ix.terms[term] = id
-			ix.postings = append(ix.postings, posting{})
-		}
-		p := &ix.postings[id]
-		delta := n - p.last
-		if p.n == 0 {
-			delta = n
-		}
-		// An entry is: document delta, field-weighted count (in quarters),
-		// number of positions, their length in bytes, the position deltas.
-		// Scoring reads the first three and skips the positions, which only
-		// phrases need.
-		// Compound parts and roots keep no positions: a phrase is matched
-		// on the words as written and their base forms, and parts are a
-		// third of all postings.
-		keepPos := strings.IndexByte(term, '~') < 0
-		posBuf = posBuf[:0]
-		prev := uint32(0)
-		tf := 0.0
-		for _, q := range pos {
-			if keepPos {
-				posBuf = binary.AppendUvarint(posBuf, uint64(q-prev))
-			}
-			prev = q
-			tf += fieldWeight(&e, q)
-		}
-		npos := len(pos)
-		if !keepPos {
-			npos = 0
-		}
-		p.data = append(p.data, buf[:binary.PutUvarint(buf[:], uint64(delta))]...)
-		p.data = binary.AppendUvarint(p.data, uint64(math.Round(tf*tfScale)))
-		p.data = binary.AppendUvarint(p.data, uint64(npos))
-		p.data = binary.AppendUvarint(p.data, uint64(len(posBuf)))
-		p.data = append(p.data, posBuf...)
-		p.last = n
-		p.n++
+	for term, o := range terms {
+		ix.tail.add(term, n, o)
+	}
+	ix.tail.docs++
+	if ix.tail.docs >= ix.segmentDocs {
+		ix.segs = append(ix.segs, ix.tail.freeze())
+		ix.tail = newTail()
 	}
 }
 
-// tfScale stores a field-weighted count in steps of a quarter.
-const tfScale = 4
-
-// Compact moves every term's postings into one block of memory sized to
-// fit, after a build: growing slices leave spare capacity and scattered
-// garbage behind, which at 100,000 deeds is hundreds of megabytes.
-func (ix *Index) Compact() {
+// Seal freezes the tail and merges every segment into one, after a build:
+// one dictionary is smaller and faster to search than several.
+func (ix *Index) Seal() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	total := 0
-	for i := range ix.postings {
-		total += len(ix.postings[i].data)
+	if ix.tail.docs > 0 {
+		ix.segs = append(ix.segs, ix.tail.freeze())
+		ix.tail = newTail()
 	}
-	block := make([]byte, 0, total)
-	for i := range ix.postings {
-		p := &ix.postings[i]
-		start := len(block)
-		block = append(block, p.data...)
-		p.data = block[start:len(block):len(block)]
+	if len(ix.segs) <= 1 {
+		return nil
 	}
+	merged, err := mergeSegments(ix.segs)
+	if err != nil {
+		return err
+	}
+	ix.segs = []*segment{merged}
+	return nil
 }
 
 // Remove takes a deed out of the index.
@@ -209,10 +213,9 @@ func (ix *Index) removeLocked(deedID int64) {
 	if !ok {
 		return
 	}
-	ix.gen++
-	ix.docs[n].deleted = true
+	ix.dead[n] = true
 	ix.live--
-	ix.totalLen -= int64(ix.docs[n].length)
+	ix.totalLen -= int64(ix.lens[n])
 	delete(ix.byDeed, deedID)
 }
 
@@ -223,15 +226,341 @@ func (ix *Index) Len() int {
 	return ix.live
 }
 
-// Garbage is the share of stored documents that were replaced or removed;
-// the indexer rebuilds when it grows large.
-func (ix *Index) Garbage() float64 {
+// Fragmented reports whether so much of the index was replaced or added
+// since it was built that a rebuild would make it smaller and faster.
+func (ix *Index) Fragmented() bool {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if len(ix.docs) == 0 {
-		return 0
+	if len(ix.docs) < 1000 {
+		return false
 	}
-	return float64(len(ix.docs)-ix.live) / float64(len(ix.docs))
+	return float64(len(ix.docs)-ix.live)/float64(len(ix.docs)) > 0.33 || len(ix.segs) > 4
+}
+
+// Stats describes the index's memory, for the benchmark.
+type Stats struct {
+	Terms                                   int
+	DictBytes, PostingBytes, PositionBytes  int
+	OffsetBytes, TailTerms, Segments, Facet int
+}
+
+// Stats adds up what the index holds.
+func (ix *Index) Stats() Stats {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var st Stats
+	for _, sg := range ix.segs {
+		st.Terms += sg.len()
+		st.DictBytes += len(sg.dict)
+		st.PostingBytes += len(sg.postings)
+		st.PositionBytes += len(sg.positions)
+		st.OffsetBytes += 4 * (len(sg.dictOff) + len(sg.postOff) + len(sg.posOff) + len(sg.df) + len(sg.last))
+	}
+	st.Segments = len(ix.segs)
+	st.TailTerms = len(ix.tail.terms)
+	st.Facet = 4 * (len(ix.facetOff) + len(ix.facetVals))
+	return st
+}
+
+// tailWriter collects the postings of new documents until they are frozen.
+type tailWriter struct {
+	terms map[string]*termWriter
+	docs  int
+}
+
+type termWriter struct {
+	postings  []byte
+	positions []byte
+	last      uint32
+	n         uint32
+}
+
+func newTail() *tailWriter { return &tailWriter{terms: map[string]*termWriter{}} }
+
+// A term's postings are, per document, one varint of the document delta
+// shifted left by four with the count (in halves) in the low four bits,
+// the value 15 meaning a second varint adds the rest. Most entries of
+// common terms take one byte. The positions stream, when a term has one,
+// has per document a varint count and the varint position deltas.
+const tfBits, tfEscape = 4, 15
+
+func appendEntry(b []byte, delta, tfq uint32) []byte {
+	code := min(tfq, tfEscape)
+	b = binary.AppendUvarint(b, uint64(delta)<<tfBits|uint64(code))
+	if code == tfEscape {
+		b = binary.AppendUvarint(b, uint64(tfq-tfEscape))
+	}
+	return b
+}
+
+func (t *tailWriter) add(term string, doc uint32, o Occurrences) {
+	w := t.terms[term]
+	if w == nil {
+		w = &termWriter{}
+		t.terms[term] = w
+	}
+	delta := doc - w.last
+	if w.n == 0 {
+		delta = doc
+	}
+	tfq := uint32(math.Round(o.TF * tfScale))
+	w.postings = appendEntry(w.postings, delta, max(tfq, 1))
+	if len(o.Pos) > 0 && len(w.positions) == 0 && w.n > 0 {
+		// The first document with positions: the ones before it had none.
+		w.positions = make([]byte, w.n, w.n+8)
+	}
+	if len(o.Pos) > 0 || len(w.positions) > 0 {
+		w.positions = binary.AppendUvarint(w.positions, uint64(len(o.Pos)))
+		prev := uint32(0)
+		for _, p := range o.Pos {
+			w.positions = binary.AppendUvarint(w.positions, uint64(p-prev))
+			prev = p
+		}
+	}
+	w.last = doc
+	w.n++
+}
+
+// segment is a frozen part of the index: term i is
+// dict[dictOff[i]:dictOff[i+1]], its postings
+// postings[postOff[i]:postOff[i+1]], its positions (empty when it keeps
+// none) positions[posOff[i]:posOff[i+1]], the number of documents df[i]
+// and the last one last[i].
+type segment struct {
+	dict      []byte
+	dictOff   []uint32
+	postings  []byte
+	postOff   []uint32
+	positions []byte
+	posOff    []uint32
+	df        []uint32
+	last      []uint32
+
+	lenOnce sync.Once
+	byLen   map[int][]uint32 // word terms (not compound parts) by length in letters
+}
+
+func (sg *segment) len() int { return len(sg.df) }
+
+func (sg *segment) term(i int) string { return string(sg.dict[sg.dictOff[i]:sg.dictOff[i+1]]) }
+
+// find looks a term up by binary search.
+func (sg *segment) find(term string) (int, bool) {
+	n := sg.len()
+	i := sort.Search(n, func(i int) bool { return string(sg.dict[sg.dictOff[i]:sg.dictOff[i+1]]) >= term })
+	return i, i < n && string(sg.dict[sg.dictOff[i]:sg.dictOff[i+1]]) == term
+}
+
+func (sg *segment) postingsOf(i int) []byte  { return sg.postings[sg.postOff[i]:sg.postOff[i+1]] }
+func (sg *segment) positionsOf(i int) []byte { return sg.positions[sg.posOff[i]:sg.posOff[i+1]] }
+
+// maxSegmentBytes bounds one segment's streams, whose offsets are 32 bits:
+// some three million deeds of the benchmark's size.
+const maxSegmentBytes = math.MaxUint32
+
+// segmentBuilder appends terms in sorted order.
+type segmentBuilder struct {
+	sg  *segment
+	err error
+}
+
+func newSegmentBuilder(terms, dictBytes, postBytes, posBytes int) *segmentBuilder {
+	sg := &segment{
+		dict:      make([]byte, 0, dictBytes),
+		dictOff:   make([]uint32, 1, terms+1),
+		postings:  make([]byte, 0, postBytes),
+		postOff:   make([]uint32, 1, terms+1),
+		positions: make([]byte, 0, posBytes),
+		posOff:    make([]uint32, 1, terms+1),
+		df:        make([]uint32, 0, terms),
+		last:      make([]uint32, 0, terms),
+	}
+	return &segmentBuilder{sg: sg}
+}
+
+func (b *segmentBuilder) finishTerm(term string, df, last uint32) {
+	sg := b.sg
+	sg.dict = append(sg.dict, term...)
+	if len(sg.dict) > maxSegmentBytes || len(sg.postings) > maxSegmentBytes || len(sg.positions) > maxSegmentBytes {
+		b.err = fmt.Errorf("search: index segment over %d bytes", uint64(maxSegmentBytes))
+		return
+	}
+	sg.dictOff = append(sg.dictOff, uint32(len(sg.dict)))
+	sg.postOff = append(sg.postOff, uint32(len(sg.postings)))
+	sg.posOff = append(sg.posOff, uint32(len(sg.positions)))
+	sg.df = append(sg.df, df)
+	sg.last = append(sg.last, last)
+}
+
+// freeze turns the tail into a segment.
+func (t *tailWriter) freeze() *segment {
+	names := make([]string, 0, len(t.terms))
+	dictBytes, postBytes, posBytes := 0, 0, 0
+	for term, w := range t.terms {
+		names = append(names, term)
+		dictBytes += len(term)
+		postBytes += len(w.postings)
+		posBytes += len(w.positions)
+	}
+	sort.Strings(names)
+	b := newSegmentBuilder(len(names), dictBytes, postBytes, posBytes)
+	for _, term := range names {
+		w := t.terms[term]
+		b.sg.postings = append(b.sg.postings, w.postings...)
+		b.sg.positions = append(b.sg.positions, w.positions...)
+		b.finishTerm(term, w.n, w.last)
+	}
+	// A tail holds at most segmentDocs documents, far below the limit.
+	return b.sg
+}
+
+// mergeSegments joins segments of consecutive documents into one.
+func mergeSegments(segs []*segment) (*segment, error) {
+	postBytes := 0
+	for _, sg := range segs {
+		postBytes += len(sg.postings)
+	}
+	// Terms shared by several segments are written once, and a term with
+	// positions in one segment needs empty ones in the others: size the
+	// output first so it is allocated once.
+	unique, dictUnique, posBytes := 0, 0, 0
+	mergeWalk(segs, func(term string, at []int) {
+		unique++
+		dictUnique += len(term)
+		if n, withPos := mergedPositions(segs, at); withPos {
+			posBytes += n
+		}
+	})
+	b := newSegmentBuilder(unique, dictUnique, postBytes, posBytes)
+	var buf []byte
+	mergeWalk(segs, func(term string, at []int) {
+		if b.err != nil {
+			return
+		}
+		sg := b.sg
+		var df, last uint32
+		started := false
+		_, withPos := mergedPositions(segs, at)
+		for k, i := range at {
+			if i < 0 {
+				continue
+			}
+			src := segs[k]
+			p := src.postingsOf(i)
+			if started {
+				// The segment's first entry counts from document 0;
+				// here it follows the previous segment's last.
+				v, n := binary.Uvarint(p)
+				first := uint32(v >> tfBits)
+				buf = binary.AppendUvarint(buf[:0], uint64(first-last)<<tfBits|v&(1<<tfBits-1))
+				sg.postings = append(sg.postings, buf...)
+				p = p[n:]
+			}
+			sg.postings = append(sg.postings, p...)
+			if withPos {
+				if pos := src.positionsOf(i); len(pos) > 0 {
+					sg.positions = append(sg.positions, pos...)
+				} else {
+					for range src.df[i] {
+						sg.positions = append(sg.positions, 0)
+					}
+				}
+			}
+			df += src.df[i]
+			last = src.last[i]
+			started = true
+		}
+		b.finishTerm(term, df, last)
+	})
+	if b.err != nil {
+		return nil, b.err
+	}
+	return b.sg, nil
+}
+
+// mergedPositions tells whether a term found at the given indexes keeps
+// positions in any segment, and the bytes they take merged.
+func mergedPositions(segs []*segment, at []int) (int, bool) {
+	n, withPos := 0, false
+	for k, i := range at {
+		if i < 0 {
+			continue
+		}
+		if l := len(segs[k].positionsOf(i)); l > 0 {
+			n += l
+			withPos = true
+		} else {
+			n += int(segs[k].df[i])
+		}
+	}
+	return n, withPos
+}
+
+// mergeWalk calls fn for every term of the segments in order, with the
+// term's index in each segment (-1 where it is missing).
+func mergeWalk(segs []*segment, fn func(term string, at []int)) {
+	next := make([]int, len(segs))
+	at := make([]int, len(segs))
+	for {
+		min := ""
+		found := false
+		for k, sg := range segs {
+			if next[k] >= sg.len() {
+				continue
+			}
+			t := sg.dict[sg.dictOff[next[k]]:sg.dictOff[next[k]+1]]
+			if !found || string(t) < min {
+				min, found = string(t), true
+			}
+		}
+		if !found {
+			return
+		}
+		for k, sg := range segs {
+			at[k] = -1
+			if next[k] < sg.len() && string(sg.dict[sg.dictOff[next[k]]:sg.dictOff[next[k]+1]]) == min {
+				at[k] = next[k]
+				next[k]++
+			}
+		}
+		fn(min, at)
+	}
+}
+
+// stream is one term's postings in one segment or the tail.
+type stream struct {
+	postings, positions []byte
+}
+
+// streams lists where term's postings are, in document order.
+func (ix *Index) streams(term string, out []stream) []stream {
+	for _, sg := range ix.segs {
+		if i, ok := sg.find(term); ok {
+			out = append(out, stream{sg.postingsOf(i), sg.positionsOf(i)})
+		}
+	}
+	if w := ix.tail.terms[term]; w != nil {
+		out = append(out, stream{w.postings, w.positions})
+	}
+	return out
+}
+
+// nextEntry decodes one posting entry, the document delta and the count.
+func nextEntry(p []byte) (delta, tfq uint32, rest []byte) {
+	var v uint64
+	if p[0] < 0x80 {
+		v, p = uint64(p[0]), p[1:]
+	} else {
+		x, n := binary.Uvarint(p)
+		v, p = x, p[n:]
+	}
+	tfq = uint32(v & (1<<tfBits - 1))
+	if tfq == tfEscape {
+		x, n := binary.Uvarint(p)
+		tfq += uint32(x)
+		p = p[n:]
+	}
+	return uint32(v >> tfBits), tfq, p
 }
 
 // hit is one document's match of one query word.
@@ -245,17 +574,22 @@ type hit struct {
 // document: one query word may be found by several terms (its inflected
 // surface form, its base forms, compound parts, a corrected spelling), and
 // a document matches the word when it has any of them. weight scales a
-// term's tf. Positions are decoded only when withPos is set (phrases).
+// term's tf. Positions are decoded only when withPos is set (phrases), and
+// then only of the documents in only (sorted), when it is not nil.
 // Hits come sorted by document.
-func (ix *Index) lookup(terms []weighted, withPos bool) []hit {
-	var arena positionArena
+func (ix *Index) lookup(terms []weighted, withPos bool, only []uint32) []hit {
 	var lists [][]hit
+	var ss []stream
 	for _, t := range terms {
-		id, ok := ix.terms[t.term]
-		if !ok {
+		ss = ix.streams(t.term, ss[:0])
+		if len(ss) == 0 {
 			continue
 		}
-		lists = append(lists, ix.decode(&ix.postings[id], t.weight, withPos, &arena))
+		var l []hit
+		for _, s := range ss {
+			l = ix.decode(l, s, t.weight, withPos, only)
+		}
+		lists = append(lists, l)
 	}
 	switch len(lists) {
 	case 0:
@@ -270,61 +604,57 @@ func (ix *Index) lookup(terms []weighted, withPos bool) []hit {
 	return out
 }
 
-// decode reads one term's postings, skipping replaced documents.
-func (ix *Index) decode(p *posting, weight float64, withPos bool, arena *positionArena) []hit {
-	out := make([]hit, 0, p.n)
-	data := p.data
+// decode appends one stream's live documents to out.
+func (ix *Index) decode(out []hit, s stream, weight float64, withPos bool, only []uint32) []hit {
+	p, pos := s.postings, s.positions
+	if !withPos {
+		pos, only = nil, nil
+	}
 	doc := uint32(0)
-	first := true
-	for len(data) > 0 {
-		d, k := binary.Uvarint(data)
-		data = data[k:]
-		if first {
-			doc = uint32(d)
-			first = false
-		} else {
-			doc += uint32(d)
+	k := 0 // next in only
+	for len(p) > 0 {
+		var delta, tfq uint32
+		delta, tfq, p = nextEntry(p)
+		doc += delta
+		var cnt uint64
+		var posData []byte
+		if len(pos) > 0 {
+			var n int
+			cnt, n = binary.Uvarint(pos)
+			pos = pos[n:]
+			posData = pos
+			for range cnt {
+				_, n := binary.Uvarint(pos)
+				pos = pos[n:]
+			}
 		}
-		tfq, k := binary.Uvarint(data)
-		data = data[k:]
-		cnt, k := binary.Uvarint(data)
-		data = data[k:]
-		blen, k := binary.Uvarint(data)
-		data = data[k:]
-		posData := data[:blen]
-		data = data[blen:]
-		if ix.docs[doc].deleted {
+		if ix.dead[doc] {
 			continue
 		}
+		if only != nil {
+			for k < len(only) && only[k] < doc {
+				k++
+			}
+			if k == len(only) {
+				break
+			}
+			if only[k] != doc {
+				continue
+			}
+		}
 		h := hit{doc: doc, tf: float64(tfq) / tfScale * weight}
-		if withPos {
-			h.pos = arena.take(int(cnt))
+		if withPos && cnt > 0 {
+			h.pos = make([]uint32, cnt)
 			prev := uint32(0)
 			for i := range h.pos {
-				dp, k := binary.Uvarint(posData)
-				posData = posData[k:]
+				dp, n := binary.Uvarint(posData)
+				posData = posData[n:]
 				prev += uint32(dp)
 				h.pos[i] = prev
 			}
 		}
 		out = append(out, h)
 	}
-	return out
-}
-
-// positionArena hands out position slices from large chunks, so that a
-// broad query decoding tens of thousands of documents does not allocate
-// once per document.
-type positionArena struct {
-	chunk []uint32
-}
-
-func (a *positionArena) take(n int) []uint32 {
-	if n > len(a.chunk) {
-		a.chunk = make([]uint32, max(n, 1<<15))
-	}
-	out := a.chunk[:n:n]
-	a.chunk = a.chunk[n:]
 	return out
 }
 
@@ -354,19 +684,6 @@ func mergeHits(a, b []hit) []hit {
 	return append(out, b[j:]...)
 }
 
-func fieldWeight(e *docEntry, pos uint32) float64 {
-	switch {
-	case pos < e.titleEnd:
-		return titleWeight
-	case pos < e.summaryEnd:
-		return summaryWeight
-	case pos < e.bodyEnd:
-		return bodyWeight
-	default:
-		return metaWeight
-	}
-}
-
 // mergePositions unions two sorted position lists; a position found by two
 // terms of the same word counts once.
 func mergePositions(a, b []uint32) []uint32 {
@@ -390,21 +707,27 @@ func mergePositions(a, b []uint32) []uint32 {
 	return append(out, b[j:]...)
 }
 
-// docFreq counts the live documents that have term, for suggestions.
+// docFreq counts the documents that have term, replaced ones included
+// until the next rebuild; suggestions and corrections only compare them.
 func (ix *Index) docFreq(term string) int {
-	id, ok := ix.terms[term]
-	if !ok {
-		return 0
+	n := 0
+	for _, sg := range ix.segs {
+		if i, ok := sg.find(term); ok {
+			n += int(sg.df[i])
+		}
 	}
-	return ix.postings[id].n
+	if w := ix.tail.terms[term]; w != nil {
+		n += int(w.n)
+	}
+	return n
 }
 
 // scorer scores one query word's hits with BM25: the word's rarity and
 // the average length are worked out once, not per document.
 type scorer struct {
-	ix  *Index
-	idf float64
-	avg float64
+	idf  float64
+	avg  float64
+	lens []uint32
 }
 
 func (ix *Index) scorer(df int) scorer {
@@ -413,11 +736,11 @@ func (ix *Index) scorer(df int) scorer {
 	if ix.live > 0 {
 		avg = float64(ix.totalLen) / n
 	}
-	return scorer{ix: ix, idf: math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5)), avg: avg}
+	return scorer{idf: math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5)), avg: avg, lens: ix.lens}
 }
 
-func (sc scorer) score(h hit) float64 {
+func (sc scorer) score(doc uint32, tf float64) float64 {
 	const k1, b = 1.2, 0.75
-	dl := float64(sc.ix.docs[h.doc].length)
-	return sc.idf * h.tf * (k1 + 1) / (h.tf + k1*(1-b+b*dl/sc.avg))
+	dl := float64(sc.lens[doc])
+	return sc.idf * tf * (k1 + 1) / (tf + k1*(1-b+b*dl/sc.avg))
 }

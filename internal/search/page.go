@@ -141,7 +141,8 @@ func Highlight(src *Source, match func(token string) bool) (title, snippet []Seg
 
 // matcher tells whether a word of a deed written in lang matches one of
 // the query's words (or a corrected spelling), the way the index matched
-// it, so that highlighting needs no stored positions.
+// it, so that highlighting needs no stored positions. The function it
+// returns remembers its answers and is for one goroutine.
 func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, token string) bool {
 	keys := map[string]bool{}
 	for _, c := range q.Clauses {
@@ -162,7 +163,18 @@ func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, toke
 	if len(keys) == 0 {
 		return func(string, string) bool { return false }
 	}
+	// A page's deeds repeat their words: each is analysed once.
+	memo := map[string]map[string]bool{}
 	return func(lang, token string) bool {
+		m := memo[lang]
+		if m == nil {
+			m = map[string]bool{}
+			memo[lang] = m
+		}
+		if hit, ok := m[token]; ok {
+			return hit
+		}
+		hit := false
 		terms := s.an.Terms(lang, token)
 		forms := len(s.an.QueryTerms(lang, token))
 		for j, t := range terms {
@@ -171,9 +183,11 @@ func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, toke
 				sep = "~"
 			}
 			if keys[lang+sep+t] {
-				return true
+				hit = true
+				break
 			}
 		}
-		return false
+		m[token] = hit
+		return hit
 	}
 }

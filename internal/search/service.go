@@ -124,6 +124,9 @@ func (s *Service) Status() Status {
 	return Status{Analyser: s.an.Name(), Voikko: s.an.Voikko(), Deeds: s.cur.Load().ix.Len()}
 }
 
+// IndexStats describes the current index's memory.
+func (s *Service) IndexStats() Stats { return s.cur.Load().ix.Stats() }
+
 // Rebuild builds a fresh index of every published deed and swaps it in;
 // searches keep using the old one meanwhile.
 func (s *Service) Rebuild(ctx context.Context) error {
@@ -143,7 +146,9 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ix.Compact()
+	if err := ix.Seal(); err != nil {
+		return err
+	}
 	s.cur.Store(NewSearcher(ix, s.an))
 	s.lastSeq, s.gen = seq, gen
 	if _, err := s.db.Exec(ctx, `INSERT INTO search_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
@@ -223,9 +228,10 @@ func (s *Service) CatchUp(ctx context.Context) error {
 		}
 	}
 	s.lastSeq = maxSeq
-	// Replaced documents stay in the postings until a rebuild; rebuild
-	// when they make up a third of the index.
-	if ix.Garbage() > 0.33 && ix.Len() > 1000 {
+	// Replaced documents stay in the postings until a rebuild, and new
+	// ones pile up in segments of their own: rebuild when they have made
+	// the index much larger or slower than a fresh one.
+	if ix.Fragmented() {
 		go func() {
 			if err := s.Rebuild(context.WithoutCancel(ctx)); err != nil {
 				s.log.Warn("search rebuild failed", "err", err)
@@ -240,7 +246,7 @@ func (s *Service) CatchUp(ctx context.Context) error {
 func (s *Service) load(ctx context.Context, ix *Index, where string, args ...any) (int, error) {
 	type built struct {
 		doc Doc
-		pos map[string][]uint32
+		occ map[string]Occurrences
 	}
 	in := make(chan *Source, 64)
 	out := make(chan built, 64)
@@ -259,7 +265,7 @@ func (s *Service) load(ctx context.Context, ix *Index, where string, args ...any
 	done := make(chan struct{})
 	go func() {
 		for b := range out {
-			ix.Put(b.doc, b.pos)
+			ix.Put(b.doc, b.occ)
 			n++
 		}
 		close(done)

@@ -23,7 +23,7 @@ const similarTerms = 20
 // the deeds that share most of their weight come first. src itself is
 // left out.
 func (s *Searcher) SimilarTo(src *Source, n int) []Similar {
-	_, positions := Build(s.an, src)
+	_, occ := Build(s.an, src)
 	ix := s.ix
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -36,13 +36,13 @@ func (s *Searcher) SimilarTo(src *Source, n int) []Similar {
 		idf  float64
 	}
 	var terms []tw
-	for t, ps := range positions {
+	for t, o := range occ {
 		df := ix.docFreq(t)
 		if df == 0 {
 			continue
 		}
 		idf := math.Log(1 + (float64(ix.live)-float64(df)+0.5)/(float64(df)+0.5))
-		terms = append(terms, tw{t, float64(len(ps)) * idf, idf})
+		terms = append(terms, tw{t, float64(o.Count) * idf, idf})
 	}
 	sort.Slice(terms, func(i, j int) bool {
 		if terms[i].w != terms[j].w {
@@ -61,10 +61,10 @@ func (s *Searcher) SimilarTo(src *Source, n int) []Similar {
 	score := map[uint32]float64{}
 	shared := map[uint32]float64{}
 	for _, t := range terms {
-		hits := ix.lookup([]weighted{{t.term, 1}}, false)
+		hits := ix.lookup([]weighted{{t.term, 1}}, false, nil)
 		sc := ix.scorer(len(hits))
 		for _, h := range hits {
-			score[h.doc] += sc.score(h)
+			score[h.doc] += sc.score(h.doc, h.tf)
 			shared[h.doc] += t.idf
 		}
 	}
