@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -175,6 +176,11 @@ func benchRun(ctx context.Context, cfg benchConfig, n int, engine store.Dialect)
 		return nil, err
 	}
 	defer a.Close()
+	// Memory as the server manages it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		a.Search.MemoryHeadroom = memoryHeadroom
+		defer debug.SetMemoryLimit(math.MaxInt64)
+	}
 	res = &benchResult{deeds: n, engine: engine, analyser: a.Search.Analyzer().Name(), lat: map[string]*latencies{}}
 
 	gen, err := benchgen.New(benchgen.Config{N: n, Seed: cfg.seed})

@@ -104,6 +104,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
+// memoryHeadroom is what a server may allocate above what it holds after
+// building its search index before the garbage collector works harder to
+// stay within it; GOMEMLIMIT, when set, is used instead.
+const memoryHeadroom = 64 << 20
+
 func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", env("TEKOTORI_ADDR", "127.0.0.1:8080"), "listen address (env TEKOTORI_ADDR)")
@@ -132,6 +137,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		} else {
 			log.Info("demo data loaded", "deeds", res.Report.Added, "accounts", res.Accounts, "password", demo.Password)
 		}
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		a.Search.MemoryHeadroom = memoryHeadroom
 	}
 	if err := a.StartSearch(ctx); err != nil {
 		return err

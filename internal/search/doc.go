@@ -43,11 +43,14 @@ func (src *Source) Fields() []string {
 // gap of one position, so a phrase never runs from the title into the
 // summary.
 //
-// Positions are kept only where phrases look for them: on base forms, and
-// on a word as written when it has no other form. A phrase word is looked
-// up by its base forms too, which stand at the same positions, so the
-// inflected form's positions would only repeat them; compound parts are
-// never part of a phrase.
+// Positions are kept only where phrases look for them: on a word's first
+// base form, or on the word as written when it has none. A phrase word is
+// looked up by its base forms, so the same word in the text is found at
+// the same positions; repeating them on the inflected form and on the
+// other base forms of an ambiguous word would only double the largest part
+// of the index. (A phrase word whose analyses share only a later base form
+// with a word of the text does not match it as a phrase.) Compound parts
+// are never part of a phrase.
 func Build(an analysis.Analyzer, src *Source) (Doc, map[string]Occurrences) {
 	occ := map[string]Occurrences{}
 	pos := uint32(0)
@@ -82,7 +85,7 @@ func Build(an analysis.Analyzer, src *Source) (Doc, map[string]Occurrences) {
 				o.at = pos + 1
 				o.TF += weight
 				o.Count++
-				if j < forms && (j > 0 || forms == 1) {
+				if j == min(1, forms-1) {
 					o.Pos = append(o.Pos, pos)
 				}
 				occ[key] = o

@@ -131,7 +131,7 @@ func (s *Searcher) Search(req Request) Result {
 	var negated [][]uint32
 	for _, c := range q.Clauses {
 		if c.Phrase {
-			sc.addHits(s.phrase(c.Words))
+			sc.addHits(s.phrase(sc, c.Words))
 		} else {
 			ix.accumulate(sc, s.alternatives(c.Words[0]))
 			if len(sc.touched) == 0 && !c.Negate && utf8.RuneCountInString(c.Words[0]) >= minFuzzyRunes {
@@ -309,6 +309,7 @@ type scratch struct {
 	tf      []float64 // the current clause's field-weighted count
 	score   []float64
 	nmatch  []uint8 // clauses matched, or excluded
+	mark    []uint8 // phrase words matched; zero between uses
 	touched []uint32
 	streams []stream
 }
@@ -319,7 +320,7 @@ func (ix *Index) getScratch() *scratch {
 	if sc == nil || len(sc.tf) < n {
 		// Room for the deeds added until the next rebuild.
 		size := n + n/8 + 64
-		sc = &scratch{tf: make([]float64, size), score: make([]float64, size), nmatch: make([]uint8, size)}
+		sc = &scratch{tf: make([]float64, size), score: make([]float64, size), nmatch: make([]uint8, size), mark: make([]uint8, size)}
 		return sc
 	}
 	clear(sc.score[:n])
@@ -390,27 +391,37 @@ func (h *candHeap) Pop() any {
 }
 
 // phrase finds documents where the words stand one after another.
-func (s *Searcher) phrase(words []string) []hit {
-	// Positions are read only of the deeds that have every word: a
-	// phrase of common words would otherwise decode most of the index.
+func (s *Searcher) phrase(sc *scratch, words []string) []hit {
+	// Positions are read only of the deeds that have every word, found
+	// first without them: a phrase of common words would otherwise decode
+	// most of the index.
 	alts := make([][]weighted, len(words))
-	var cands []uint32
+	var first []uint32
 	for i, w := range words {
 		alts[i] = s.alternatives(w)
-		var docs []uint32
-		j := 0
-		for _, h := range s.ix.lookup(alts[i], false, nil) {
-			for i > 0 && j < len(cands) && cands[j] < h.doc {
-				j++
-			}
-			if i == 0 || j < len(cands) && cands[j] == h.doc {
-				docs = append(docs, h.doc)
+		s.ix.accumulate(sc, alts[i])
+		for _, doc := range sc.touched {
+			sc.tf[doc] = 0
+			if sc.mark[doc] == uint8(i) {
+				sc.mark[doc] = uint8(i + 1)
 			}
 		}
-		if cands = docs; len(cands) == 0 {
-			return nil
+		if i == 0 {
+			first = slices.Clone(sc.touched)
 		}
 	}
+	var cands []uint32
+	for _, doc := range first {
+		if sc.mark[doc] == uint8(len(words)) {
+			cands = append(cands, doc)
+		}
+		sc.mark[doc] = 0
+	}
+	sc.touched = sc.touched[:0]
+	if len(cands) == 0 {
+		return nil
+	}
+	slices.Sort(cands)
 	per := make([][]hit, len(words))
 	for i := range words {
 		per[i] = s.ix.lookup(alts[i], true, cands)

@@ -201,6 +201,28 @@ func (ix *Index) Seal() error {
 	return nil
 }
 
+// MapToFile moves the frozen segments' term dictionaries, postings and
+// positions out of the Go heap into a file in dir that is mapped into
+// memory: the kernel keeps the parts searches use in memory and may page
+// the rest out, and the garbage collector never sees them. Used after
+// Seal; on error the index stays as it was.
+func (ix *Index) MapToFile(dir string) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, sg := range ix.segs {
+		if sg.mapped {
+			continue
+		}
+		views, err := mapFile(sg, dir, sg.dict, sg.postings, sg.positions)
+		if err != nil {
+			return err
+		}
+		sg.dict, sg.postings, sg.positions = views[0], views[1], views[2]
+		sg.mapped = true
+	}
+	return nil
+}
+
 // Remove takes a deed out of the index.
 func (ix *Index) Remove(deedID int64) {
 	ix.mu.Lock()
@@ -242,6 +264,9 @@ type Stats struct {
 	Terms                                   int
 	DictBytes, PostingBytes, PositionBytes  int
 	OffsetBytes, TailTerms, Segments, Facet int
+	// MappedBytes are the dictionary, postings and positions that live in
+	// a mapped file rather than the Go heap.
+	MappedBytes int
 }
 
 // Stats adds up what the index holds.
@@ -255,6 +280,9 @@ func (ix *Index) Stats() Stats {
 		st.PostingBytes += len(sg.postings)
 		st.PositionBytes += len(sg.positions)
 		st.OffsetBytes += 4 * (len(sg.dictOff) + len(sg.postOff) + len(sg.posOff) + len(sg.df) + len(sg.last))
+		if sg.mapped {
+			st.MappedBytes += len(sg.dict) + len(sg.postings) + len(sg.positions)
+		}
 	}
 	st.Segments = len(ix.segs)
 	st.TailTerms = len(ix.tail.terms)
@@ -276,6 +304,57 @@ type termWriter struct {
 }
 
 func newTail() *tailWriter { return &tailWriter{terms: map[string]*termWriter{}} }
+
+// appendPositions writes one document's positions of a term: a zero byte
+// for none, else the first position plus one, shifted left by one with the
+// low bit set when more follow, and then the number of the others minus
+// one and their deltas. Most words stand once in a deed: two bytes.
+func appendPositions(b []byte, pos []uint32) []byte {
+	if len(pos) == 0 {
+		return append(b, 0)
+	}
+	more := uint64(0)
+	if len(pos) > 1 {
+		more = 1
+	}
+	b = binary.AppendUvarint(b, uint64(pos[0]+1)<<1|more)
+	if len(pos) > 1 {
+		b = binary.AppendUvarint(b, uint64(len(pos)-2))
+		for i := 1; i < len(pos); i++ {
+			b = binary.AppendUvarint(b, uint64(pos[i]-pos[i-1]))
+		}
+	}
+	return b
+}
+
+// readPositions reads what appendPositions wrote, appending the positions
+// to dst when it is not nil and only skipping them otherwise.
+func readPositions(b []byte, dst *[]uint32) []byte {
+	h, n := binary.Uvarint(b)
+	b = b[n:]
+	if h == 0 {
+		return b
+	}
+	first := uint32(h>>1) - 1
+	if dst != nil {
+		*dst = append(*dst, first)
+	}
+	if h&1 == 0 {
+		return b
+	}
+	rest, n := binary.Uvarint(b)
+	b = b[n:]
+	prev := first
+	for range rest + 1 {
+		d, n := binary.Uvarint(b)
+		b = b[n:]
+		if dst != nil {
+			prev += uint32(d)
+			*dst = append(*dst, prev)
+		}
+	}
+	return b
+}
 
 // A term's postings are, per document, one varint of the document delta
 // shifted left by four with the count (in halves) in the low four bits,
@@ -310,12 +389,7 @@ func (t *tailWriter) add(term string, doc uint32, o Occurrences) {
 		w.positions = make([]byte, w.n, w.n+8)
 	}
 	if len(o.Pos) > 0 || len(w.positions) > 0 {
-		w.positions = binary.AppendUvarint(w.positions, uint64(len(o.Pos)))
-		prev := uint32(0)
-		for _, p := range o.Pos {
-			w.positions = binary.AppendUvarint(w.positions, uint64(p-prev))
-			prev = p
-		}
+		w.positions = appendPositions(w.positions, o.Pos)
 	}
 	w.last = doc
 	w.n++
@@ -336,6 +410,7 @@ type segment struct {
 	df        []uint32
 	last      []uint32
 
+	mapped  bool // the byte streams are a file's mapping
 	lenOnce sync.Once
 	byLen   map[int][]uint32 // word terms (not compound parts) by length in letters
 }
@@ -616,44 +691,28 @@ func (ix *Index) decode(out []hit, s stream, weight float64, withPos bool, only 
 		var delta, tfq uint32
 		delta, tfq, p = nextEntry(p)
 		doc += delta
-		var cnt uint64
-		var posData []byte
-		if len(pos) > 0 {
-			var n int
-			cnt, n = binary.Uvarint(pos)
-			pos = pos[n:]
-			posData = pos
-			for range cnt {
-				_, n := binary.Uvarint(pos)
-				pos = pos[n:]
-			}
-		}
-		if ix.dead[doc] {
-			continue
-		}
-		if only != nil {
+		want := !ix.dead[doc]
+		if want && only != nil {
 			for k < len(only) && only[k] < doc {
 				k++
 			}
-			if k == len(only) {
+			want = k < len(only) && only[k] == doc
+		}
+		var ps []uint32
+		if len(pos) > 0 {
+			if want {
+				pos = readPositions(pos, &ps)
+			} else {
+				pos = readPositions(pos, nil)
+			}
+		}
+		if !want {
+			if only != nil && k == len(only) {
 				break
 			}
-			if only[k] != doc {
-				continue
-			}
+			continue
 		}
-		h := hit{doc: doc, tf: float64(tfq) / tfScale * weight}
-		if withPos && cnt > 0 {
-			h.pos = make([]uint32, cnt)
-			prev := uint32(0)
-			for i := range h.pos {
-				dp, n := binary.Uvarint(posData)
-				posData = posData[n:]
-				prev += uint32(dp)
-				h.pos[i] = prev
-			}
-		}
-		out = append(out, h)
+		out = append(out, hit{doc: doc, tf: float64(tfq) / tfScale * weight, pos: ps})
 	}
 	return out
 }

@@ -79,6 +79,13 @@ func TestSegmentsAnswerAlike(t *testing.T) {
 	one := build(1_000_000, true)
 	merged := build(7, true)
 	apart := build(7, false)
+	mapped := build(7, true)
+	if err := mapped.ix.MapToFile(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if st := mapped.ix.Stats(); st.MappedBytes == 0 {
+		t.Fatalf("nothing mapped: %+v", st)
+	}
 	// The merged one has one segment for the first 290 deeds and seven of
 	// the last 50; the other, one per seven deeds.
 	if m, a := len(merged.ix.segs), len(apart.ix.segs); m != 8 || a < 40 {
@@ -97,7 +104,7 @@ func TestSegmentsAnswerAlike(t *testing.T) {
 		if strings.Contains(req.Q, `"`) {
 			phraseHits += want.Total
 		}
-		for name, s := range map[string]*Searcher{"merged": merged, "apart": apart} {
+		for name, s := range map[string]*Searcher{"merged": merged, "apart": apart, "mapped": mapped} {
 			got := s.Search(req)
 			got.Took, want.Took = 0, 0
 			if !reflect.DeepEqual(got, want) {
@@ -111,12 +118,50 @@ func TestSegmentsAnswerAlike(t *testing.T) {
 	if phraseHits == 0 {
 		t.Error("no phrase matched: positions are not being compared")
 	}
-	for _, s := range []*Searcher{one, merged, apart} {
+	for _, s := range []*Searcher{one, merged, apart, mapped} {
 		if got := s.Suggest("kun", 3); len(got) == 0 || !strings.HasPrefix(got[0], "kun") {
 			t.Errorf("suggestions for kun: %v", got)
 		}
 	}
 	if !reflect.DeepEqual(one.Suggest("pal", 5), apart.Suggest("pal", 5)) {
 		t.Errorf("suggestions differ: %v vs %v", one.Suggest("pal", 5), apart.Suggest("pal", 5))
+	}
+}
+
+// TestMergeKeepsPositions merges segments where a term has positions in
+// some documents and none in others: each document keeps its own.
+func TestMergeKeepsPositions(t *testing.T) {
+	docs := []map[string]Occurrences{
+		{"fi:kunta": {TF: 1, Count: 1}},                               // no positions
+		{"fi:kunta": {TF: 2, Count: 2, Pos: []uint32{3, 300}}},        // two
+		{"fi:kunta": {TF: 1, Count: 1}, "fi:muu": {TF: 1, Count: 1}},  // none again
+		{"fi:kunta": {TF: 1, Count: 1, Pos: []uint32{20000}}},         // one, far
+		{"fi:muu": {TF: 40, Count: 40, Pos: []uint32{1, 2, 3, 4, 5}}}, // a large count
+	}
+	want := [][]uint32{nil, {3, 300}, nil, {20000}}
+	for _, segDocs := range []int{1, 2, 100} {
+		ix := NewIndex()
+		ix.segmentDocs = segDocs
+		for i, occ := range docs {
+			ix.Put(Doc{DeedID: int64(i + 1), Length: 10}, occ)
+		}
+		if err := ix.Seal(); err != nil {
+			t.Fatal(err)
+		}
+		hits := ix.lookup([]weighted{{"fi:kunta", 1}}, true, nil)
+		if len(hits) != len(want) {
+			t.Fatalf("segments of %d: %d hits, want %d", segDocs, len(hits), len(want))
+		}
+		for i, h := range hits {
+			if h.doc != uint32(i) || !reflect.DeepEqual(h.pos, want[i]) {
+				t.Errorf("segments of %d: hit %d = doc %d at %v, want doc %d at %v", segDocs, i, h.doc, h.pos, i, want[i])
+			}
+		}
+		if got := ix.lookup([]weighted{{"fi:muu", 1}}, false, nil); len(got) != 2 || got[1].tf != 40 {
+			t.Errorf("segments of %d: fi:muu = %+v", segDocs, got)
+		}
+		if got := ix.lookup([]weighted{{"fi:kunta", 1}}, true, []uint32{1, 3}); len(got) != 2 || got[0].doc != 1 || got[1].doc != 3 {
+			t.Errorf("segments of %d: positions of docs 1 and 3 = %+v", segDocs, got)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/tekotori/tekotori/internal/analysis"
 	"github.com/tekotori/tekotori/internal/store"
@@ -42,7 +44,7 @@ func (s *Service) Search(ctx context.Context, req Request) (*Page, error) {
 	for i, h := range res.Hits {
 		ids[i] = h.DeedID
 	}
-	srcs, err := s.read(ctx, false, "d.id IN ("+store.Placeholders(len(ids))+")", ids...)
+	srcs, err := s.readText(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +74,8 @@ func Highlight(src *Source, match func(token string) bool) (title, snippet []Seg
 		hit        bool
 	}
 	var toks [][]tok
-	for i, text := range fields {
+	// Names and labels end the fields: neither title nor snippet.
+	for i, text := range fields[:len(fields)-2] {
 		var ft []tok
 		for _, t := range analysis.Tokenize(text) {
 			ft = append(ft, tok{field: i, start: t.Start, end: t.End, hit: match(t.Text)})
@@ -144,19 +147,25 @@ func Highlight(src *Source, match func(token string) bool) (title, snippet []Seg
 // it, so that highlighting needs no stored positions. The function it
 // returns remembers its answers and is for one goroutine.
 func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, token string) bool {
-	keys := map[string]bool{}
+	// A query word's terms are looked up both as forms and as compound
+	// parts, so a word of the text matches when any of its terms is one
+	// of them, whichever kind.
+	keys := map[string]map[string]bool{}
 	for _, c := range q.Clauses {
 		if c.Negate {
 			continue
 		}
 		for _, w := range c.Words {
-			for _, a := range s.alternatives(w) {
-				keys[a.term] = true
-			}
+			alts := s.alternatives(w)
 			if fixed, ok := corrected[w]; ok {
-				for _, a := range s.alternatives(fixed) {
-					keys[a.term] = true
+				alts = append(alts, s.alternatives(fixed)...)
+			}
+			for _, a := range alts {
+				lang, term, _ := strings.Cut(strings.Replace(a.term, "~", ":", 1), ":")
+				if keys[lang] == nil {
+					keys[lang] = map[string]bool{}
 				}
+				keys[lang][term] = true
 			}
 		}
 	}
@@ -175,19 +184,39 @@ func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, toke
 			return hit
 		}
 		hit := false
-		terms := s.an.Terms(lang, token)
-		forms := len(s.an.QueryTerms(lang, token))
-		for j, t := range terms {
-			sep := ":"
-			if j >= forms {
-				sep = "~"
-			}
-			if keys[lang+sep+t] {
-				hit = true
-				break
+		if k := keys[lang]; k != nil {
+			for _, t := range s.an.Terms(lang, token) {
+				if k[t] {
+					hit = true
+					break
+				}
 			}
 		}
 		m[token] = hit
 		return hit
 	}
+}
+
+// readText reads the deeds' text for highlighting: only what Highlight
+// shows, in one query.
+func (s *Service) readText(ctx context.Context, ids []any) ([]*Source, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, lang, title, summary, need, solution, results, lessons, adoption, partners
+		FROM deeds WHERE id IN (`+store.Placeholders(len(ids))+`)`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("search: read text: %w", err)
+	}
+	defer rows.Close()
+	var out []*Source
+	for rows.Next() {
+		src := &Source{Body: make([]string, 6)}
+		b := src.Body
+		if err := rows.Scan(&src.DeedID, &src.Lang, &src.Title, &src.Summary, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]); err != nil {
+			return nil, fmt.Errorf("search: read text: %w", err)
+		}
+		out = append(out, src)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: read text: %w", err)
+	}
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -35,6 +36,18 @@ type Service struct {
 	// Awards, when set, gives the award labels of deeds for the award
 	// facet; campaigns provide it.
 	Awards func(ctx context.Context) (map[int64][]string, error)
+
+	// IndexDir is where the built index's file goes (the system's
+	// temporary directory when empty). The file has no name once mapped
+	// and goes away with the process.
+	IndexDir string
+
+	// MemoryHeadroom, when above zero, makes every rebuild set the
+	// process's soft memory limit to the live heap plus this many bytes:
+	// the index is nearly all of a node's memory and changes only then, and
+	// without a limit the garbage collector lets the heap grow to twice
+	// what is live. Leave it zero when GOMEMLIMIT is set.
+	MemoryHeadroom int64
 }
 
 // NewService returns a Service; call Start to build the index.
@@ -141,6 +154,12 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.MemoryHeadroom > 0 {
+		// Two indexes live side by side until the swap: a limit set for
+		// one would make the collector run without pause.
+		debug.SetMemoryLimit(math.MaxInt64)
+		defer s.limitMemory()
+	}
 	ix := NewIndex()
 	n, err := s.load(ctx, ix, "d.state = 'published'")
 	if err != nil {
@@ -148,6 +167,9 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	}
 	if err := ix.Seal(); err != nil {
 		return err
+	}
+	if err := ix.MapToFile(s.IndexDir); err != nil {
+		s.log.Warn("search index kept in memory", "err", err)
 	}
 	s.cur.Store(NewSearcher(ix, s.an))
 	s.lastSeq, s.gen = seq, gen
@@ -160,6 +182,18 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	// back to the system now rather than keep the peak for hours.
 	debug.FreeOSMemory()
 	return nil
+}
+
+// limitMemory sets the soft memory limit from what is live now.
+func (s *Service) limitMemory() {
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	// The limit counts all the runtime holds, not only live objects.
+	held := int64(ms.Sys - ms.HeapReleased)
+	limit := held + s.MemoryHeadroom
+	debug.SetMemoryLimit(limit)
+	s.log.Info("memory limit set", "live_mb", ms.HeapAlloc>>20, "held_mb", held>>20, "limit_mb", limit>>20)
 }
 
 // RequestRebuild asks every node, this one included, to rebuild its index
