@@ -147,6 +147,9 @@ type benchResult struct {
 	// heapInUse is the Go heap's spans in use once free pages are given
 	// back: more than heap when the live objects are spread thin.
 	heapInUse float64
+	// rssAnon and rssFile split the floor into the process's own memory
+	// and the pages of mapped files (the index file among them).
+	rssAnon, rssFile float64
 	peakExact bool // the peak was reset before the build
 	index     search.Stats
 	load      string
@@ -271,6 +274,8 @@ func benchRun(ctx context.Context, cfg benchConfig, n int, engine store.Dialect)
 	res.hwmAfter, _ = procStatusMB("VmHWM")
 	debug.FreeOSMemory()
 	res.rssFloor, _ = procStatusMB("VmRSS")
+	res.rssAnon, _ = procStatusMB("RssAnon")
+	res.rssFile, _ = procStatusMB("RssFile")
 	runtime.ReadMemStats(&ms)
 	res.heapInUse = float64(ms.HeapInuse) / (1 << 20)
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
@@ -486,15 +491,15 @@ func printDetails(w io.Writer, results []*benchResult) {
 	fmt.Fprintln(w, "memory: VmRSS and VmHWM (peak since the build began) after the build and after the queries, each after a GC; live Go heap after the build.")
 	fmt.Fprintln(w, "\nbuild and memory: wall and CPU time of the build (CPU/wall = cores kept busy), RSS once free pages are returned, machine load (1/5/15 min)")
 	for _, r := range results {
-		fmt.Fprintf(w, "%7d %-8s build %.1f s wall, %.1f s CPU (%.1f cores); RSS floor %.0f MB (Go heap spans in use %.0f MB); load %s\n",
-			r.deeds, r.engine, r.build.Seconds(), r.buildCPU.Seconds(), r.buildCPU.Seconds()/r.build.Seconds(), r.rssFloor, r.heapInUse, r.load)
+		fmt.Fprintf(w, "%7d %-8s build %.1f s wall, %.1f s CPU (%.1f cores); RSS floor %.0f MB (anonymous %.0f, mapped files %.0f; Go heap spans in use %.0f MB); load %s\n",
+			r.deeds, r.engine, r.build.Seconds(), r.buildCPU.Seconds(), r.buildCPU.Seconds()/r.build.Seconds(), r.rssFloor, r.rssAnon, r.rssFile, r.heapInUse, r.load)
 	}
 	fmt.Fprintln(w, "\nindex: terms, and MB of the term dictionary, postings, positions, offsets and facet columns")
 	for _, r := range results {
 		st := r.index
 		mb := func(n int) float64 { return float64(n) / (1 << 20) }
-		fmt.Fprintf(w, "%7d %-8s %d terms in %d segment(s); dictionary %.1f, postings %.1f, positions %.1f, offsets %.1f, facets %.1f\n",
-			r.deeds, r.engine, st.Terms, st.Segments, mb(st.DictBytes), mb(st.PostingBytes), mb(st.PositionBytes), mb(st.OffsetBytes), mb(st.Facet))
+		fmt.Fprintf(w, "%7d %-8s %d terms in %d segment(s); dictionary %.1f, postings %.1f, positions %.1f (%.1f of these in a mapped file), offsets %.1f, facets %.1f\n",
+			r.deeds, r.engine, st.Terms, st.Segments, mb(st.DictBytes), mb(st.PostingBytes), mb(st.PositionBytes), mb(st.MappedBytes), mb(st.OffsetBytes), mb(st.Facet))
 	}
 	fmt.Fprintln(w, "\nquery classes: share of deeds matched (distinct queries kept)")
 	for _, r := range results {

@@ -115,6 +115,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	db := dbFlag(fs)
 	baseURL := fs.String("base-url", env("TEKOTORI_BASE_URL", ""), "public address of the site, e.g. https://tekotori.example.org (env TEKOTORI_BASE_URL; default http://ADDR)")
 	withDemo := fs.Bool("demo", os.Getenv("TEKOTORI_DEMO") != "", "fill an empty database with the demo deeds and accounts (env TEKOTORI_DEMO)")
+	indexDir := fs.String("index-dir", env("TEKOTORI_INDEX_DIR", ""), "directory on disk for the search index file, which is mapped into memory (env TEKOTORI_INDEX_DIR; default the temporary directory)")
 	mailConfig := mailFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -138,6 +139,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 			log.Info("demo data loaded", "deeds", res.Report.Added, "accounts", res.Accounts, "password", demo.Password)
 		}
 	}
+	a.Search.IndexDir = *indexDir
 	if os.Getenv("GOMEMLIMIT") == "" {
 		a.Search.MemoryHeadroom = memoryHeadroom
 	}

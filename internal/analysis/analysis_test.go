@@ -453,6 +453,20 @@ func TestCacheBounded(t *testing.T) {
 	if _, ok := c.get(cacheKey{langFi, "a"}); ok {
 		t.Error("languages share cache entries")
 	}
+	c.reset()
+	if n := c.len(); n != 0 {
+		t.Errorf("cache holds %d entries after reset", n)
+	}
+}
+
+// TestForgetCache: an analyser answers the same after forgetting.
+func TestForgetCache(t *testing.T) {
+	a := NewFallback()
+	before := slices.Clone(a.Terms("fi", "kunnissa"))
+	a.ForgetCache()
+	if after := a.Terms("fi", "kunnissa"); !slices.Equal(before, after) || len(after) == 0 {
+		t.Errorf("terms %v, then %v", before, after)
+	}
 }
 
 // TestConcurrent runs Terms from many goroutines (run it with -race) and

@@ -51,6 +51,10 @@ type Analyzer interface {
 	QueryRoots(lang, word string) []string
 	// Voikko reports whether the Finnish analysis uses Voikko.
 	Voikko() bool
+	// ForgetCache drops the remembered analyses. Building an index fills
+	// the cache with words that searches may never ask about again; a
+	// server calls it afterwards so that it holds only what searches use.
+	ForgetCache()
 	// Close releases what the analyser holds. Terms called after Close
 	// still answers, without Voikko.
 	Close() error

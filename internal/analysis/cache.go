@@ -76,6 +76,16 @@ func (c *termCache) put(k cacheKey, v cacheEntry) {
 	s.mu.Unlock()
 }
 
+// reset empties the cache.
+func (c *termCache) reset() {
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		s.m = make(map[cacheKey]cacheEntry)
+		s.mu.Unlock()
+	}
+}
+
 // len reports how many entries the cache holds.
 func (c *termCache) len() int {
 	n := 0

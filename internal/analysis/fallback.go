@@ -22,6 +22,7 @@ func NewFallback() Analyzer {
 
 func (a *fallback) Name() string { return fallbackName }
 func (a *fallback) Voikko() bool { return false }
+func (a *fallback) ForgetCache() { a.cache.reset() }
 func (a *fallback) Close() error { return nil }
 
 func (a *fallback) Terms(langCode, word string) []string {

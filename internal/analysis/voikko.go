@@ -48,6 +48,7 @@ func NewVoikko() (Analyzer, error) {
 
 func (a *voikkoAnalyzer) Name() string { return a.name }
 func (a *voikkoAnalyzer) Voikko() bool { return true }
+func (a *voikkoAnalyzer) ForgetCache() { a.cache.reset() }
 
 // Close terminates the idle Voikko handles, and the busy ones as they come
 // back. The library stays loaded: unloading a C++ library is not safe.

@@ -178,8 +178,10 @@ func (s *Service) Rebuild(ctx context.Context) error {
 		return fmt.Errorf("search: write meta: %w", err)
 	}
 	s.log.Info("search index built", "deeds", n, "analyser", s.an.Name(), "took", time.Since(start).Round(time.Millisecond))
-	// Building leaves much garbage behind (texts, position maps); hand it
-	// back to the system now rather than keep the peak for hours.
+	// Building leaves much garbage behind (texts, position maps, the
+	// analyses of every word of every deed); hand it back to the system
+	// now rather than keep the peak for hours.
+	s.an.ForgetCache()
 	debug.FreeOSMemory()
 	return nil
 }

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux
 
 package search
 
@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // mapFile writes the parts into one file in dir, maps it read-only and
@@ -34,10 +36,21 @@ func mapFile[T any](owner *T, dir string, parts ...[]byte) ([][]byte, error) {
 	if size == 0 {
 		return parts, nil
 	}
+	// Written pages stay cached, and the kernel maps cached pages around
+	// each one a search touches: the whole index would soon count as the
+	// process's memory. Written to disk and dropped from the cache, only
+	// the pages searches read come back.
+	if err := f.Sync(); err != nil {
+		return nil, fmt.Errorf("search: write index file: %w", err)
+	}
+	_ = unix.Fadvise(int(f.Fd()), 0, int64(size), unix.FADV_DONTNEED) // advice only
 	m, err := syscall.Mmap(int(f.Fd()), 0, size, syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
 		return nil, fmt.Errorf("search: map index file: %w", err)
 	}
+	// Postings are read here and there, not in order: reading ahead
+	// would only fill memory.
+	_ = unix.Madvise(m, unix.MADV_RANDOM)
 	runtime.AddCleanup(owner, func(m []byte) { _ = syscall.Munmap(m) }, m)
 	out := make([][]byte, len(parts))
 	off := 0
