@@ -150,11 +150,11 @@ type benchResult struct {
 	// rssAnon and rssFile split the floor into the process's own memory
 	// and the pages of mapped files (the index file among them).
 	rssAnon, rssFile float64
-	peakExact bool // the peak was reset before the build
-	index     search.Stats
-	load      string
-	classes   []benchgen.ClassQueries
-	lat       map[string]*latencies
+	peakExact        bool // the peak was reset before the build
+	index            search.Stats
+	load             string
+	classes          []benchgen.ClassQueries
+	lat              map[string]*latencies
 }
 
 func (r *benchResult) buildRate() float64 { return float64(r.deeds) / r.build.Seconds() }
