@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"os"
 	"sort"
 	"sync"
 )
@@ -128,6 +129,8 @@ type Index struct {
 	// segmentDocs is how many deeds the tail takes before it is frozen;
 	// tests make it small to exercise merging.
 	segmentDocs int
+	dir         string // where segment files go; "" keeps them in memory
+	fileErr     error  // the first failure to use a file
 }
 
 type valueDict map[string]uint32
@@ -176,8 +179,15 @@ func (ix *Index) Put(d Doc, terms map[string]Occurrences) {
 	}
 	ix.tail.docs++
 	if ix.tail.docs >= ix.segmentDocs {
-		ix.segs = append(ix.segs, ix.tail.freeze())
-		ix.tail = newTail()
+		if sg, err := ix.freeze(ix.tail); err != nil {
+			// The tail keeps growing in memory; searches still see it.
+			if ix.fileErr == nil {
+				ix.fileErr = err
+			}
+		} else {
+			ix.segs = append(ix.segs, sg)
+			ix.tail = newTail()
+		}
 	}
 }
 
@@ -187,13 +197,17 @@ func (ix *Index) Seal() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.tail.docs > 0 {
-		ix.segs = append(ix.segs, ix.tail.freeze())
+		sg, err := ix.freeze(ix.tail)
+		if err != nil {
+			return err
+		}
+		ix.segs = append(ix.segs, sg)
 		ix.tail = newTail()
 	}
 	if len(ix.segs) <= 1 {
 		return nil
 	}
-	merged, err := mergeSegments(ix.segs)
+	merged, err := ix.mergeSegments(ix.segs)
 	if err != nil {
 		return err
 	}
@@ -201,26 +215,24 @@ func (ix *Index) Seal() error {
 	return nil
 }
 
-// MapToFile moves the frozen segments' term dictionaries, postings and
-// positions out of the Go heap into a file in dir that is mapped into
-// memory: the kernel keeps the parts searches use in memory and may page
-// the rest out, and the garbage collector never sees them. Used after
-// Seal; on error the index stays as it was.
-func (ix *Index) MapToFile(dir string) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	for _, sg := range ix.segs {
-		if sg.mapped {
-			continue
-		}
-		views, err := mapFile(sg, dir, sg.dict, sg.postings, sg.positions)
-		if err != nil {
-			return err
-		}
-		sg.dict, sg.postings, sg.positions = views[0], views[1], views[2]
-		sg.mapped = true
+// UseFiles makes the index write its frozen segments to unnamed files in
+// dir (the temporary directory when empty) and map them into memory: the
+// dictionary, postings and positions then live outside the Go heap, and
+// the kernel keeps only the pages searches read. Call it before the first
+// Put. Where files cannot be made, segments stay in memory; FileError
+// tells why.
+func (ix *Index) UseFiles(dir string) {
+	if dir == "" {
+		dir = os.TempDir()
 	}
-	return nil
+	ix.dir = dir
+}
+
+// FileError is why a segment was kept in memory rather than in a file.
+func (ix *Index) FileError() error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.fileErr
 }
 
 // Remove takes a deed out of the index.
@@ -433,42 +445,104 @@ func (sg *segment) positionsOf(i int) []byte { return sg.positions[sg.posOff[i]:
 // some three million deeds of the benchmark's size.
 const maxSegmentBytes = math.MaxUint32
 
-// segmentBuilder appends terms in sorted order.
+// segmentBuilder appends terms in sorted order, to memory or, when the
+// index has a directory, straight to files that are then mapped: a build
+// then never holds a second copy of the index in the heap.
 type segmentBuilder struct {
-	sg  *segment
-	err error
+	sg    *segment
+	err   error
+	out   *segmentFiles // nil: in memory
+	sizes [3]int        // bytes of dictionary, postings, positions written
 }
 
-func newSegmentBuilder(terms, dictBytes, postBytes, posBytes int) *segmentBuilder {
+// The three streams of a segment, in files and in sizes.
+const (
+	partDict = iota
+	partPostings
+	partPositions
+)
+
+func (ix *Index) newSegmentBuilder(terms, dictBytes, postBytes, posBytes int) *segmentBuilder {
 	sg := &segment{
-		dict:      make([]byte, 0, dictBytes),
-		dictOff:   make([]uint32, 1, terms+1),
-		postings:  make([]byte, 0, postBytes),
-		postOff:   make([]uint32, 1, terms+1),
-		positions: make([]byte, 0, posBytes),
-		posOff:    make([]uint32, 1, terms+1),
-		df:        make([]uint32, 0, terms),
-		last:      make([]uint32, 0, terms),
+		dictOff: make([]uint32, 1, terms+1),
+		postOff: make([]uint32, 1, terms+1),
+		posOff:  make([]uint32, 1, terms+1),
+		df:      make([]uint32, 0, terms),
+		last:    make([]uint32, 0, terms),
 	}
-	return &segmentBuilder{sg: sg}
+	b := &segmentBuilder{sg: sg}
+	if ix.dir != "" {
+		out, err := createSegmentFiles(ix.dir)
+		if err == nil {
+			b.out = out
+			return b
+		}
+		// Searching works as well from memory; say so once.
+		if ix.fileErr == nil {
+			ix.fileErr = err
+		}
+	}
+	sg.dict = make([]byte, 0, dictBytes)
+	sg.postings = make([]byte, 0, postBytes)
+	sg.positions = make([]byte, 0, posBytes)
+	return b
+}
+
+func (b *segmentBuilder) write(part int, p []byte) {
+	if b.err != nil || len(p) == 0 {
+		return
+	}
+	b.sizes[part] += len(p)
+	if b.out != nil {
+		b.err = b.out.write(part, p)
+		return
+	}
+	switch part {
+	case partDict:
+		b.sg.dict = append(b.sg.dict, p...)
+	case partPostings:
+		b.sg.postings = append(b.sg.postings, p...)
+	default:
+		b.sg.positions = append(b.sg.positions, p...)
+	}
 }
 
 func (b *segmentBuilder) finishTerm(term string, df, last uint32) {
-	sg := b.sg
-	sg.dict = append(sg.dict, term...)
-	if len(sg.dict) > maxSegmentBytes || len(sg.postings) > maxSegmentBytes || len(sg.positions) > maxSegmentBytes {
+	b.write(partDict, []byte(term))
+	if b.err != nil {
+		return
+	}
+	if b.sizes[partDict] > maxSegmentBytes || b.sizes[partPostings] > maxSegmentBytes || b.sizes[partPositions] > maxSegmentBytes {
 		b.err = fmt.Errorf("search: index segment over %d bytes", uint64(maxSegmentBytes))
 		return
 	}
-	sg.dictOff = append(sg.dictOff, uint32(len(sg.dict)))
-	sg.postOff = append(sg.postOff, uint32(len(sg.postings)))
-	sg.posOff = append(sg.posOff, uint32(len(sg.positions)))
+	sg := b.sg
+	sg.dictOff = append(sg.dictOff, uint32(b.sizes[partDict]))
+	sg.postOff = append(sg.postOff, uint32(b.sizes[partPostings]))
+	sg.posOff = append(sg.posOff, uint32(b.sizes[partPositions]))
 	sg.df = append(sg.df, df)
 	sg.last = append(sg.last, last)
 }
 
+// finish ends the segment; a file-backed one is mapped.
+func (b *segmentBuilder) finish() (*segment, error) {
+	if b.out == nil || b.err != nil {
+		if b.out != nil {
+			b.out.close()
+		}
+		return b.sg, b.err
+	}
+	views, err := b.out.mapAll(b.sg)
+	if err != nil {
+		return nil, err
+	}
+	b.sg.dict, b.sg.postings, b.sg.positions = views[partDict], views[partPostings], views[partPositions]
+	b.sg.mapped = true
+	return b.sg, nil
+}
+
 // freeze turns the tail into a segment.
-func (t *tailWriter) freeze() *segment {
+func (ix *Index) freeze(t *tailWriter) (*segment, error) {
 	names := make([]string, 0, len(t.terms))
 	dictBytes, postBytes, posBytes := 0, 0, 0
 	for term, w := range t.terms {
@@ -478,19 +552,18 @@ func (t *tailWriter) freeze() *segment {
 		posBytes += len(w.positions)
 	}
 	sort.Strings(names)
-	b := newSegmentBuilder(len(names), dictBytes, postBytes, posBytes)
+	b := ix.newSegmentBuilder(len(names), dictBytes, postBytes, posBytes)
 	for _, term := range names {
 		w := t.terms[term]
-		b.sg.postings = append(b.sg.postings, w.postings...)
-		b.sg.positions = append(b.sg.positions, w.positions...)
+		b.write(partPostings, w.postings)
+		b.write(partPositions, w.positions)
 		b.finishTerm(term, w.n, w.last)
 	}
-	// A tail holds at most segmentDocs documents, far below the limit.
-	return b.sg
+	return b.finish()
 }
 
 // mergeSegments joins segments of consecutive documents into one.
-func mergeSegments(segs []*segment) (*segment, error) {
+func (ix *Index) mergeSegments(segs []*segment) (*segment, error) {
 	postBytes := 0
 	for _, sg := range segs {
 		postBytes += len(sg.postings)
@@ -506,13 +579,13 @@ func mergeSegments(segs []*segment) (*segment, error) {
 			posBytes += n
 		}
 	})
-	b := newSegmentBuilder(unique, dictUnique, postBytes, posBytes)
-	var buf []byte
+	b := ix.newSegmentBuilder(unique, dictUnique, postBytes, posBytes)
+	var buf, zeros []byte
+	terms := 0
 	mergeWalk(segs, func(term string, at []int) {
 		if b.err != nil {
 			return
 		}
-		sg := b.sg
 		var df, last uint32
 		started := false
 		_, withPos := mergedPositions(segs, at)
@@ -528,17 +601,18 @@ func mergeSegments(segs []*segment) (*segment, error) {
 				v, n := binary.Uvarint(p)
 				first := uint32(v >> tfBits)
 				buf = binary.AppendUvarint(buf[:0], uint64(first-last)<<tfBits|v&(1<<tfBits-1))
-				sg.postings = append(sg.postings, buf...)
+				b.write(partPostings, buf)
 				p = p[n:]
 			}
-			sg.postings = append(sg.postings, p...)
+			b.write(partPostings, p)
 			if withPos {
 				if pos := src.positionsOf(i); len(pos) > 0 {
-					sg.positions = append(sg.positions, pos...)
+					b.write(partPositions, pos)
 				} else {
-					for range src.df[i] {
-						sg.positions = append(sg.positions, 0)
+					for len(zeros) < int(src.df[i]) {
+						zeros = append(zeros, 0)
 					}
+					b.write(partPositions, zeros[:src.df[i]])
 				}
 			}
 			df += src.df[i]
@@ -546,11 +620,14 @@ func mergeSegments(segs []*segment) (*segment, error) {
 			started = true
 		}
 		b.finishTerm(term, df, last)
+		// What has been read of mapped inputs need not stay resident.
+		if terms++; terms%8192 == 0 {
+			for k, sg := range segs {
+				sg.release(at[k])
+			}
+		}
 	})
-	if b.err != nil {
-		return nil, b.err
-	}
-	return b.sg, nil
+	return b.finish()
 }
 
 // mergedPositions tells whether a term found at the given indexes keeps

@@ -49,9 +49,12 @@ func segmentSources(n int, seed uint64) []*Source {
 func TestSegmentsAnswerAlike(t *testing.T) {
 	an := analysis.NewFallback()
 	srcs := segmentSources(300, 7)
-	build := func(segDocs int, seal bool) *Searcher {
+	build := func(segDocs int, seal bool, dir string) *Searcher {
 		ix := NewIndex()
 		ix.segmentDocs = segDocs
+		if dir != "" {
+			ix.UseFiles(dir)
+		}
 		put := func(src *Source) {
 			d, occ := Build(an, src)
 			ix.Put(d, occ)
@@ -74,17 +77,17 @@ func TestSegmentsAnswerAlike(t *testing.T) {
 		for _, src := range srcs[250:] {
 			put(src)
 		}
+		if err := ix.FileError(); err != nil {
+			t.Fatal(err)
+		}
 		return NewSearcher(ix, an)
 	}
-	one := build(1_000_000, true)
-	merged := build(7, true)
-	apart := build(7, false)
-	mapped := build(7, true)
-	if err := mapped.ix.MapToFile(t.TempDir()); err != nil {
-		t.Fatal(err)
-	}
-	if st := mapped.ix.Stats(); st.MappedBytes == 0 {
-		t.Fatalf("nothing mapped: %+v", st)
+	one := build(1_000_000, true, "")
+	merged := build(7, true, "")
+	apart := build(7, false, "")
+	mapped := build(7, true, t.TempDir())
+	if st := mapped.ix.Stats(); st.MappedBytes == 0 || st.Segments != 8 {
+		t.Fatalf("segments in files: %+v", st)
 	}
 	// The merged one has one segment for the first 290 deeds and seven of
 	// the last 50; the other, one per seven deeds.
@@ -139,9 +142,13 @@ func TestMergeKeepsPositions(t *testing.T) {
 		{"fi:muu": {TF: 40, Count: 40, Pos: []uint32{1, 2, 3, 4, 5}}}, // a large count
 	}
 	want := [][]uint32{nil, {3, 300}, nil, {20000}}
-	for _, segDocs := range []int{1, 2, 100} {
+	for _, segDocs := range []int{1, 2, 100, -1} {
 		ix := NewIndex()
 		ix.segmentDocs = segDocs
+		if segDocs < 0 { // in files
+			ix.segmentDocs = 2
+			ix.UseFiles(t.TempDir())
+		}
 		for i, occ := range docs {
 			ix.Put(Doc{DeedID: int64(i + 1), Length: 10}, occ)
 		}

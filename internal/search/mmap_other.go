@@ -4,6 +4,18 @@ package search
 
 import "errors"
 
-func mapFile[T any](owner *T, dir string, parts ...[]byte) ([][]byte, error) {
-	return nil, errors.New("search: mapping the index to a file is not supported on this system")
+// segmentFiles exist only where the index can map files (Linux); elsewhere
+// segments stay in memory.
+type segmentFiles struct{}
+
+func createSegmentFiles(dir string) (*segmentFiles, error) {
+	return nil, errors.New("search: index files are not supported on this system")
 }
+
+func (o *segmentFiles) write(part int, p []byte) error { return nil }
+func (o *segmentFiles) close()                          {}
+func (o *segmentFiles) mapAll(owner *segment) ([3][]byte, error) {
+	return [3][]byte{}, errors.New("search: index files are not supported on this system")
+}
+
+func (sg *segment) release(i int) {}

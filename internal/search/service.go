@@ -161,6 +161,7 @@ func (s *Service) Rebuild(ctx context.Context) error {
 		defer s.limitMemory()
 	}
 	ix := NewIndex()
+	ix.UseFiles(s.IndexDir)
 	n, err := s.load(ctx, ix, "d.state = 'published'")
 	if err != nil {
 		return err
@@ -168,7 +169,7 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	if err := ix.Seal(); err != nil {
 		return err
 	}
-	if err := ix.MapToFile(s.IndexDir); err != nil {
+	if err := ix.FileError(); err != nil {
 		s.log.Warn("search index kept in memory", "err", err)
 	}
 	s.cur.Store(NewSearcher(ix, s.an))
