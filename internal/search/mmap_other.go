@@ -13,7 +13,7 @@ func createSegmentFiles(dir string) (*segmentFiles, error) {
 }
 
 func (o *segmentFiles) write(part int, p []byte) error { return nil }
-func (o *segmentFiles) close()                          {}
+func (o *segmentFiles) close()                         {}
 func (o *segmentFiles) mapAll(owner *segment) ([3][]byte, error) {
 	return [3][]byte{}, errors.New("search: index files are not supported on this system")
 }
