@@ -1,6 +1,6 @@
 // Package search is the idea bank's finder: Finnish-aware analysis of the
-// deeds, an in-memory index with positions on every node, relevance
-// ranking, facet counts that narrow as filters are picked, highlighted
+// deeds, an index with positions on every node (its bulk in a mapped
+// file), relevance ranking, facet counts that narrow as filters are picked, highlighted
 // snippets, typo tolerance, suggestions and similar deeds.
 package search
 
