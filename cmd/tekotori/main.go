@@ -1,6 +1,6 @@
 // Command tekotori runs the Tekotori idea bank and its maintenance tasks.
 //
-//	tekotori serve   [--addr A] [--db D] [--base-url U] [--demo]
+//	tekotori serve   [--addr A] [--db D] [--base-url U] [--demo] [--index-dir DIR]
 //	tekotori migrate [--db D]
 //	tekotori user add --email E --name N --role R [--org CODE] [--db D]   (password from standard input)
 //	tekotori import  [--db D] [--add-terms] FILE|-
