@@ -273,9 +273,9 @@ func (ix *Index) Fragmented() bool {
 
 // Stats describes the index's memory, for the benchmark.
 type Stats struct {
-	Terms                                   int
-	DictBytes, PostingBytes, PositionBytes  int
-	OffsetBytes, TailTerms, Segments, Facet int
+	Terms                                  int
+	DictBytes, PostingBytes, PositionBytes int
+	OffsetBytes, Segments, Facet           int
 	// MappedBytes are the dictionary, postings and positions that live in
 	// a mapped file rather than the Go heap.
 	MappedBytes int
@@ -297,7 +297,6 @@ func (ix *Index) Stats() Stats {
 		}
 	}
 	st.Segments = len(ix.segs)
-	st.TailTerms = len(ix.tail.terms)
 	st.Facet = 4 * (len(ix.facetOff) + len(ix.facetVals))
 	return st
 }
@@ -429,13 +428,14 @@ type segment struct {
 
 func (sg *segment) len() int { return len(sg.df) }
 
-func (sg *segment) term(i int) string { return string(sg.dict[sg.dictOff[i]:sg.dictOff[i+1]]) }
+func (sg *segment) termBytes(i int) []byte { return sg.dict[sg.dictOff[i]:sg.dictOff[i+1]] }
+func (sg *segment) term(i int) string      { return string(sg.termBytes(i)) }
 
 // find looks a term up by binary search.
 func (sg *segment) find(term string) (int, bool) {
 	n := sg.len()
-	i := sort.Search(n, func(i int) bool { return string(sg.dict[sg.dictOff[i]:sg.dictOff[i+1]]) >= term })
-	return i, i < n && string(sg.dict[sg.dictOff[i]:sg.dictOff[i+1]]) == term
+	i := sort.Search(n, func(i int) bool { return string(sg.termBytes(i)) >= term })
+	return i, i < n && string(sg.termBytes(i)) == term
 }
 
 func (sg *segment) postingsOf(i int) []byte  { return sg.postings[sg.postOff[i]:sg.postOff[i+1]] }
@@ -654,15 +654,14 @@ func mergeWalk(segs []*segment, fn func(term string, at []int)) {
 	next := make([]int, len(segs))
 	at := make([]int, len(segs))
 	for {
-		min := ""
+		least := ""
 		found := false
 		for k, sg := range segs {
 			if next[k] >= sg.len() {
 				continue
 			}
-			t := sg.dict[sg.dictOff[next[k]]:sg.dictOff[next[k]+1]]
-			if !found || string(t) < min {
-				min, found = string(t), true
+			if t := sg.termBytes(next[k]); !found || string(t) < least {
+				least, found = string(t), true
 			}
 		}
 		if !found {
@@ -670,12 +669,12 @@ func mergeWalk(segs []*segment, fn func(term string, at []int)) {
 		}
 		for k, sg := range segs {
 			at[k] = -1
-			if next[k] < sg.len() && string(sg.dict[sg.dictOff[next[k]]:sg.dictOff[next[k]+1]]) == min {
+			if next[k] < sg.len() && string(sg.termBytes(next[k])) == least {
 				at[k] = next[k]
 				next[k]++
 			}
 		}
-		fn(min, at)
+		fn(least, at)
 	}
 }
 

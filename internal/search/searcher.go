@@ -42,7 +42,7 @@ func (sg *segment) wordsByLen() map[int][]uint32 {
 	sg.lenOnce.Do(func() {
 		sg.byLen = map[int][]uint32{}
 		for i := range sg.len() {
-			if w, ok := wordOf(sg.dict[sg.dictOff[i]:sg.dictOff[i+1]]); ok {
+			if w, ok := wordOf(sg.termBytes(i)); ok {
 				n := utf8.RuneCount(w)
 				sg.byLen[n] = append(sg.byLen[n], uint32(i))
 			}
@@ -74,7 +74,7 @@ func (s *Searcher) typoWords(word string) []string {
 		byLen := sg.wordsByLen()
 		for l := n - 1; l <= n+1; l++ {
 			for _, i := range byLen[l] {
-				w, _ := wordOf(sg.dict[sg.dictOff[i]:sg.dictOff[i+1]])
+				w, _ := wordOf(sg.termBytes(int(i)))
 				consider(w)
 			}
 		}
