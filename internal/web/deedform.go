@@ -57,6 +57,14 @@ type deedFormData struct {
 	Duplicates []*deed.Deed
 	// Confirm asks the author to confirm the deed is not one of them.
 	Confirm bool
+	// Resume carries a form kept over an expired session to its save.
+	Resume string
+}
+
+// formExtras are what a form shown in special circumstances adds.
+type formExtras struct {
+	Resume string // the kept form's token
+	Notice string // translation key of a notice above the form
 }
 
 // duplicatesShown is how many look-alike deeds the form warns about.
@@ -127,6 +135,12 @@ func (s *Server) deedForm(w http.ResponseWriter, r *http.Request) {
 		}
 		s.badRequest(w, r)
 		return
+	}
+	if token := r.PostFormValue("resume"); token != "" {
+		if err := s.claimStash(w, r, token); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	s.handleForm(w, r, d, r.Form, r.MultipartForm, r.PostFormValue("action"))
 }
@@ -349,6 +363,10 @@ func yearString(y int) string {
 }
 
 func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, d *deed.Deed, c deed.Content, yearRaw string, errs map[string]string) {
+	s.renderFormWith(w, r, status, d, c, yearRaw, errs, formExtras{})
+}
+
+func (s *Server) renderFormWith(w http.ResponseWriter, r *http.Request, status int, d *deed.Deed, c deed.Content, yearRaw string, errs map[string]string, x formExtras) {
 	ctx := r.Context()
 	u := currentUser(r)
 	title := "form.new_title"
@@ -450,6 +468,10 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	if errs != nil {
 		v.setErrors(errs, formFieldOrder)
+	}
+	fd.Resume = x.Resume
+	if x.Notice != "" {
+		v.Notice = v.T(x.Notice)
 	}
 	v.Data = fd
 	s.render(w, r, status, "deedform", v)

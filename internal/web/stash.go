@@ -2,6 +2,8 @@ package web
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -17,7 +19,10 @@ import (
 )
 
 // A form posted after its session expired is kept here, uploads and all,
-// until the person signs in again; then it is saved as they left it.
+// until the person signs in again; then it is shown to them filled in, to
+// look over and save. The kept form belongs to the browser that posted it:
+// its token is in a cookie as well as in the link, so a link alone (sent
+// by someone else) brings nothing back, and nothing is saved by a GET.
 type stashed struct {
 	Form    url.Values `json:"form"`
 	Action  string     `json:"action"`
@@ -28,6 +33,9 @@ type stashed struct {
 
 // stashLifetime is how long a kept form waits for its author to sign in.
 const stashLifetime = 24 * time.Hour
+
+// stashCookie names the browser's claim on the form it left.
+const stashCookie = "tekotori_stash"
 
 func (s *Server) stashForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -72,30 +80,45 @@ func (s *Server) stashForm(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	http.SetCookie(w, &http.Cookie{Name: stashCookie, Value: token, Path: "/", MaxAge: int(stashLifetime / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
 	s.redirectToLogin(w, r, token)
 }
 
-// resumeForm saves a kept form for the person who has just signed in.
-func (s *Server) resumeForm(w http.ResponseWriter, r *http.Request, d *deed.Deed, token string) {
-	ctx := r.Context()
-	u := currentUser(r)
+// loadStash finds the form this browser kept for this page under token;
+// nil when there is none (used, expired, another page's or another
+// browser's).
+func (s *Server) loadStash(r *http.Request, token string) (*stashed, error) {
+	c, err := r.Cookie(stashCookie)
+	if err != nil || token == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(token)) != 1 {
+		return nil, nil
+	}
 	var path, body string
-	err := s.app.DB.QueryRow(ctx, `SELECT path, data FROM form_stash WHERE token = ? AND created_at > ?`, token, store.Now().Add(-stashLifetime)).Scan(&path, &body)
-	if err != nil || path != r.URL.Path {
-		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
-		return
+	err = s.app.DB.QueryRow(r.Context(), `SELECT path, data FROM form_stash WHERE token = ? AND created_at > ?`,
+		token, store.Now().Add(-stashLifetime)).Scan(&path, &body)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && path != r.URL.Path) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("web: stash: %w", err)
 	}
 	var st stashed
 	if err := json.Unmarshal([]byte(body), &st); err != nil {
-		s.serverError(w, r, fmt.Errorf("web: stash: %w", err))
-		return
+		return nil, fmt.Errorf("web: stash: %w", err)
 	}
-	if err := s.app.Deeds.ClaimUploads(ctx, u, append(append([]int64{}, st.Images...), st.Files...)); err != nil {
+	return &st, nil
+}
+
+// resumeForm shows a kept form, filled in as it was left, for the person
+// who has just signed in to look over and save; nothing is saved yet.
+func (s *Server) resumeForm(w http.ResponseWriter, r *http.Request, d *deed.Deed, token string) {
+	st, err := s.loadStash(r, token)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if _, err := s.app.DB.Exec(ctx, `DELETE FROM form_stash WHERE token = ?`, token); err != nil {
-		s.serverError(w, r, err)
+	if st == nil {
+		http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
 		return
 	}
 	form := st.Form
@@ -110,7 +133,31 @@ func (s *Server) resumeForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 		form.Add("attachment_id", strconv.FormatInt(id, 10))
 		form.Add("attachment_caption", "")
 	}
-	// The person meant to save or send; saving keeps the work and lets them
-	// look it over before sending it to moderation.
-	s.handleForm(w, r, d, form, nil, "save")
+	c, yearRaw, errs := contentFromForm(form)
+	for _, key := range st.Refused {
+		errs["images"] = key
+	}
+	if len(errs) == 0 {
+		errs = nil
+	}
+	s.renderFormWith(w, r, http.StatusOK, d, c, yearRaw, errs, formExtras{Resume: token, Notice: "form.resume_check"})
+}
+
+// claimStash makes the kept form's uploads the signed-in person's once
+// they save it from the same browser, and forgets the kept form.
+func (s *Server) claimStash(w http.ResponseWriter, r *http.Request, token string) error {
+	st, err := s.loadStash(r, token)
+	if err != nil || st == nil {
+		return err
+	}
+	ctx := r.Context()
+	if err := s.app.Deeds.ClaimUploads(ctx, currentUser(r), append(append([]int64{}, st.Images...), st.Files...)); err != nil {
+		return err
+	}
+	if _, err := s.app.DB.Exec(ctx, `DELETE FROM form_stash WHERE token = ?`, token); err != nil {
+		return fmt.Errorf("web: stash: %w", err)
+	}
+	http.SetCookie(w, &http.Cookie{Name: stashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
+	return nil
 }

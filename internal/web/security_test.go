@@ -1,0 +1,124 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/store"
+	"github.com/tekotori/tekotori/internal/store/storetest"
+	"github.com/tekotori/tekotori/internal/user"
+)
+
+// servicePublishedDeed writes, submits and publishes a complete deed through the
+// services, for tests about what happens to it afterwards.
+func servicePublishedDeed(t *testing.T, s *site, author, moderator *user.User, title string) *deed.Deed {
+	t.Helper()
+	ctx := context.Background()
+	c := deed.Content{Lang: "fi", Title: title, Summary: "Kotihoidon työvuorot suunnitellaan nyt yhdessä.", OrgID: author.OrgID,
+		Sector: "sote", Themes: []string{"digitalisaatio"}, ClientGroups: []string{"ikaantyneet"}, Status: deed.Done, Year: 2023,
+		Need: "Käyntejä kasautui aamuihin.", Solution: "Otettiin käyttöön toiminnanohjaus.", Results: "Asiakasaika kasvoi.",
+		Contact: deed.Contact{Name: "Aino Testaaja", Email: "aino.testaaja@example.org"}}
+	d, err := s.app.Deeds.Create(ctx, author, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.app.Deeds.Submit(ctx, author, d.ID, c); err != nil {
+		t.Fatal(err)
+	}
+	d, err = s.app.Deeds.Publish(ctx, moderator, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func deedTitle(t *testing.T, s *site, id int64) string {
+	t.Helper()
+	d, err := s.app.Deeds.Get(context.Background(), nil, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Title
+}
+
+// A form kept over an expired session comes back only in the browser that
+// posted it, and only to be looked over: following a link never saves it.
+func TestResumedFormIsNotSavedByALink(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		member := s.addUser("jasen@example.org", user.RoleMember, "kangasala")
+		modUser := s.addUser("moderaattori@example.org", user.RoleModerator, "")
+		d := servicePublishedDeed(t, s, member, modUser, "Kotihoidon toiminnanohjaus")
+		edit := "/deeds/" + itoa(d.ID) + "/edit"
+
+		// A stranger, signed out, posts an edit of the published deed.
+		stranger := s.client()
+		form := completeDeed(member.OrgID, "Vieraan kirjoittama otsikko")
+		form.Set("action", "save")
+		r := stranger.postMultipart(edit, form)
+		wantStatus(t, r, http.StatusSeeOther)
+		q, _ := url.ParseQuery(strings.SplitN(r.loc, "?", 2)[1])
+		token := q.Get("resume")
+		if token == "" {
+			t.Fatalf("no kept form: %q", r.loc)
+		}
+
+		// A signed-in moderator lured to the resume link gets nothing.
+		mod := s.client()
+		mod.login("moderaattori@example.org")
+		r = mod.get(edit + "?resume=" + token)
+		wantStatus(t, r, http.StatusSeeOther)
+		page := mod.follow(r)
+		mustNotContain(t, page.body, "Vieraan kirjoittama otsikko")
+		if got := deedTitle(t, s, d.ID); got != "Kotihoidon toiminnanohjaus" {
+			t.Fatalf("the link changed the deed: title %q", got)
+		}
+		// Posting the token from another browser claims nothing either.
+		form.Set("resume", token)
+		form.Set("title", "Moderaattorin oma otsikko")
+		r = mod.postMultipart(edit, form)
+		wantStatus(t, r, http.StatusSeeOther)
+		if got := deedTitle(t, s, d.ID); got != "Moderaattorin oma otsikko" {
+			t.Fatalf("moderator's own save: title %q", got)
+		}
+
+		// The browser that posted it, once signed in, sees the form filled in
+		// and unsaved, and saves it with a POST.
+		author := s.client()
+		form = completeDeed(member.OrgID, "Tekijän kirjoittama otsikko")
+		form.Set("action", "save")
+		r = author.postMultipart(edit, form)
+		wantStatus(t, r, http.StatusSeeOther)
+		q, _ = url.ParseQuery(strings.SplitN(r.loc, "?", 2)[1])
+		r = author.post("/login", url.Values{"email": {"jasen@example.org"}, "password": {testPassword}, "next": {q.Get("next")}, "resume": {q.Get("resume")}})
+		wantStatus(t, r, http.StatusSeeOther)
+		page = author.follow(r)
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, `value="Tekijän kirjoittama otsikko"`, `name="resume"`, "Mitään ei ole vielä tallennettu")
+		if got := deedTitle(t, s, d.ID); got != "Moderaattorin oma otsikko" {
+			t.Fatalf("showing the kept form changed the deed: title %q", got)
+		}
+		// Reloading shows it again: a GET uses nothing up.
+		mustContain(t, author.get(edit+"?resume="+q.Get("resume")).body, `value="Tekijän kirjoittama otsikko"`)
+		form.Set("resume", q.Get("resume"))
+		r = author.postMultipart(edit, form)
+		wantStatus(t, r, http.StatusSeeOther)
+		// A member's edit of a published deed waits for a moderator.
+		got, err := s.app.Deeds.Get(context.Background(), member, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Pending == nil || got.Pending.Title != "Tekijän kirjoittama otsikko" {
+			t.Fatalf("the author's save did not keep the edit: %+v", got.Pending)
+		}
+		// Used once: the link shows nothing now.
+		wantStatus(t, author.get(edit+"?resume="+q.Get("resume")), http.StatusSeeOther)
+	})
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
