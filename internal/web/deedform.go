@@ -86,6 +86,12 @@ func (s *Server) duplicates(ctx context.Context, d *deed.Deed, c deed.Content) [
 func (s *Server) deedForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := currentUser(r)
+	// A form posted after the session expired is kept before anything else:
+	// a signed-out visitor may not even see the draft it edits.
+	if u == nil && r.Method == http.MethodPost {
+		s.stashForm(w, r)
+		return
+	}
 	var d *deed.Deed
 	if r.PathValue("id") != "" {
 		id, ok := pathID(r)
@@ -100,10 +106,6 @@ func (s *Server) deedForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if u == nil {
-		if r.Method == http.MethodPost {
-			s.stashForm(w, r)
-			return
-		}
 		s.redirectToLogin(w, r, "")
 		return
 	}

@@ -39,7 +39,7 @@ func servicePublishedDeed(t *testing.T, s *site, author, moderator *user.User, t
 
 func deedTitle(t *testing.T, s *site, id int64) string {
 	t.Helper()
-	d, err := s.app.Deeds.Get(context.Background(), nil, id)
+	d, err := s.app.Deeds.Get(context.Background(), &user.User{ID: -1, Role: user.RoleAdmin}, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,3 +122,36 @@ func TestResumedFormIsNotSavedByALink(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// A draft edited after the session expired keeps what was typed, as new
+// and published deeds do.
+func TestExpiredSessionKeepsDraftEdit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		member := s.addUser("jasen@example.org", user.RoleMember, "kangasala")
+		d, err := s.app.Deeds.Create(context.Background(), member, deed.Content{Lang: "fi", Title: "Luonnos", OrgID: member.OrgID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit := "/deeds/" + itoa(d.ID) + "/edit"
+		c := s.client()
+		form := completeDeed(member.OrgID, "Luonnos, jatkettu istunnon vanhettua")
+		form.Set("action", "save")
+		r := c.postMultipart(edit, form)
+		wantStatus(t, r, http.StatusSeeOther)
+		if !strings.HasPrefix(r.loc, "/login?") || !strings.Contains(r.loc, "resume=") {
+			t.Fatalf("the edit was not kept: went to %q", r.loc)
+		}
+		q, _ := url.ParseQuery(strings.SplitN(r.loc, "?", 2)[1])
+		r = c.post("/login", url.Values{"email": {"jasen@example.org"}, "password": {testPassword}, "next": {q.Get("next")}, "resume": {q.Get("resume")}})
+		wantStatus(t, r, http.StatusSeeOther)
+		page := c.follow(r)
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, `value="Luonnos, jatkettu istunnon vanhettua"`, "Otettiin käyttöön toiminnanohjaus.")
+		form.Set("resume", q.Get("resume"))
+		wantStatus(t, c.postMultipart(edit, form), http.StatusSeeOther)
+		if got := deedTitle(t, s, d.ID); got != "Luonnos, jatkettu istunnon vanhettua" {
+			t.Fatalf("title %q", got)
+		}
+	})
+}
