@@ -63,8 +63,9 @@ type deedFormData struct {
 
 // formExtras are what a form shown in special circumstances adds.
 type formExtras struct {
-	Resume string // the kept form's token
-	Notice string // translation key of a notice above the form
+	Resume string  // the kept form's token
+	Kept   []int64 // the kept form's uploads, which have no owner yet
+	Notice string  // translation key of a notice above the form
 }
 
 // duplicatesShown is how many look-alike deeds the form warns about.
@@ -457,16 +458,25 @@ func (s *Server) renderFormWith(w http.ResponseWriter, r *http.Request, status i
 	for _, m := range append(append([]deed.MediaRef{}, c.Images...), c.Attachments...) {
 		ids = append(ids, m.ID)
 	}
-	info, err := s.app.Deeds.MediaInfo(ctx, ids)
+	var deedID int64
+	if d != nil {
+		deedID = d.ID
+	}
+	info, err := s.app.Deeds.MediaInfo(ctx, u, deedID, ids, x.Kept)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	// An id the form may not show (someone else's upload) gets no row.
 	for _, m := range c.Images {
-		fd.Images = append(fd.Images, mediaRow{ID: m.ID, Caption: m.Caption, Filename: info[m.ID].Filename, Size: info[m.ID].Size})
+		if mi, ok := info[m.ID]; ok {
+			fd.Images = append(fd.Images, mediaRow{ID: m.ID, Caption: m.Caption, Filename: mi.Filename, Size: mi.Size})
+		}
 	}
 	for _, m := range c.Attachments {
-		fd.Attachments = append(fd.Attachments, mediaRow{ID: m.ID, Caption: m.Caption, Filename: info[m.ID].Filename, Size: info[m.ID].Size})
+		if mi, ok := info[m.ID]; ok {
+			fd.Attachments = append(fd.Attachments, mediaRow{ID: m.ID, Caption: m.Caption, Filename: mi.Filename, Size: mi.Size})
+		}
 	}
 	if errs != nil {
 		v.setErrors(errs, formFieldOrder)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -153,5 +154,31 @@ func TestExpiredSessionKeepsDraftEdit(t *testing.T) {
 		if got := deedTitle(t, s, d.ID); got != "Luonnos, jatkettu istunnon vanhettua" {
 			t.Fatalf("title %q", got)
 		}
+	})
+}
+
+// A form that fails validation lists only uploads its writer may see: an
+// image_id of someone else's private upload shows neither name nor size.
+func TestFailingFormHidesOthersUploads(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		s.addUser("b@example.org", user.RoleMember, "kangasala")
+		a, b := s.client(), s.client()
+		a.login("a@example.org")
+		b.login("b@example.org")
+		// A's form fails (no title), so the image stays A's, on no deed.
+		r := a.postMultipart("/deeds/new", url.Values{"year": {"20x4"}, "action": {"save"}},
+			upload{"image_upload", "salainen-suunnitelma.png", pngBytes(t, 40, 30)})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		m := regexp.MustCompile(`name="image_id" value="(\d+)"`).FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("A's own form does not list the upload: %s", snippet(r.body))
+		}
+		mustContain(t, r.body, "salainen-suunnitelma.png")
+		// B posts a failing form naming A's upload.
+		r = b.postMultipart("/deeds/new", url.Values{"year": {"20x4"}, "action": {"save"}, "image_id": {m[1]}, "image_caption": {""}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustNotContain(t, r.body, "salainen-suunnitelma.png", `name="image_id" value="`+m[1]+`"`)
 	})
 }

@@ -140,7 +140,8 @@ func (s *Server) resumeForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 	if len(errs) == 0 {
 		errs = nil
 	}
-	s.renderFormWith(w, r, http.StatusOK, d, c, yearRaw, errs, formExtras{Resume: token, Notice: "form.resume_check"})
+	s.renderFormWith(w, r, http.StatusOK, d, c, yearRaw, errs, formExtras{Resume: token, Notice: "form.resume_check",
+		Kept: append(append([]int64{}, st.Images...), st.Files...)})
 }
 
 // claimStash makes the kept form's uploads the signed-in person's once
