@@ -141,3 +141,28 @@ func (s *Service) ClaimUploads(ctx context.Context, u *user.User, ids []int64) e
 	}
 	return nil
 }
+
+// Uploads that never became part of a deed are kept only so long: those of
+// a form kept over an expired session a little longer than the form itself
+// waits, and a signed-in person's for two days after a form that failed.
+const (
+	unclaimedUploadLifetime = 25 * time.Hour
+	unusedUploadLifetime    = 48 * time.Hour
+)
+
+// PurgeUnusedUploads deletes uploads that no deed refers to and nobody can
+// still claim, and reports how many went.
+func (s *Service) PurgeUnusedUploads(ctx context.Context) (int64, error) {
+	now := s.now()
+	res, err := s.db.Exec(ctx, `DELETE FROM media WHERE deed_id IS NULL AND
+		((owner_id IS NULL AND created_at < ?) OR (owner_id IS NOT NULL AND created_at < ?))`,
+		now.Add(-unclaimedUploadLifetime), now.Add(-unusedUploadLifetime))
+	if err != nil {
+		return 0, fmt.Errorf("deed: purge uploads: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("deed: purge uploads: %w", err)
+	}
+	return n, nil
+}

@@ -157,13 +157,19 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 	c, yearRaw, errs := contentFromForm(form)
 	if mp != nil {
 		for field, kind := range map[string]media.Kind{"image_upload": media.KindImage, "attachment_upload": media.KindAttachment} {
+			target, limit, have := "images", deed.MaxImages, &c.Images
+			if kind == media.KindAttachment {
+				target, limit, have = "attachments", deed.MaxFiles, &c.Attachments
+			}
 			for _, fh := range mp.File[field] {
+				// Files past what a deed may have are refused before they
+				// are stored.
+				if len(*have) >= limit {
+					errs[target] = fmt.Sprintf("error.too_many|%d", limit)
+					break
+				}
 				id, key := s.storeUpload(ctx, u, fh, kind)
 				if key != "" {
-					target := "images"
-					if kind == media.KindAttachment {
-						target = "attachments"
-					}
 					errs[target] = key
 					continue
 				}

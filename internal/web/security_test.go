@@ -8,11 +8,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/housekeeping"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/store/storetest"
 	"github.com/tekotori/tekotori/internal/user"
+	"github.com/tekotori/tekotori/internal/web"
 )
 
 // servicePublishedDeed writes, submits and publishes a complete deed through the
@@ -180,5 +183,86 @@ func TestFailingFormHidesOthersUploads(t *testing.T) {
 		r = b.postMultipart("/deeds/new", url.Values{"year": {"20x4"}, "action": {"save"}, "image_id": {m[1]}, "image_caption": {""}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustNotContain(t, r.body, "salainen-suunnitelma.png", `name="image_id" value="`+m[1]+`"`)
+	})
+}
+
+func mediaCount(t *testing.T, s *site) int {
+	t.Helper()
+	var n int
+	if err := s.app.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM media`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Signed out, a post keeps no more files than a deed can have, one address
+// keeps only so many forms an hour, and what nobody claims is cleaned up.
+func TestSignedOutPostsCannotFillTheDatabase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		c := s.client()
+		var files []upload
+		for range 30 {
+			files = append(files, upload{"image_upload", "kuva.png", pngBytes(t, 8, 8)})
+		}
+		r := c.postMultipart("/deeds/new", url.Values{"title": {"Täynnä kuvia"}}, files...)
+		wantStatus(t, r, http.StatusSeeOther)
+		if n := mediaCount(t, s); n != deed.MaxImages {
+			t.Fatalf("%d images kept from one signed-out post, want %d", n, deed.MaxImages)
+		}
+		// The address may leave a few forms, then is told to wait.
+		for i := 1; i < 10; i++ {
+			wantStatus(t, c.post("/deeds/new", url.Values{"title": {"Lomake"}}), http.StatusSeeOther)
+		}
+		r = c.post("/deeds/new", url.Values{"title": {"Yksi liikaa"}})
+		wantStatus(t, r, http.StatusTooManyRequests)
+		mustContain(t, r.body, "Liian monta pyyntöä")
+		if r.header.Get("Retry-After") == "" {
+			t.Fatal("no Retry-After")
+		}
+		// Nobody came back: a day later the housekeeping removes the kept
+		// forms and their uploads.
+		ctx := context.Background()
+		old := store.Now().Add(-26 * time.Hour)
+		for _, table := range []string{"media", "form_stash"} {
+			if _, err := db.Exec(ctx, `UPDATE `+table+` SET created_at = ?`, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+		srv, err := web.New(s.app, web.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runner := housekeeping.New(db, nil, append(s.app.HousekeepingJobs(), srv.HousekeepingJobs()...)...)
+		if _, err := runner.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var kept int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM form_stash`).Scan(&kept); err != nil {
+			t.Fatal(err)
+		}
+		if n := mediaCount(t, s); n != 0 || kept != 0 {
+			t.Fatalf("after housekeeping: %d uploads and %d kept forms left", n, kept)
+		}
+	})
+}
+
+// A signed-in form refuses files past a deed's limit before storing them.
+func TestImageLimitCheckedBeforeStoring(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		c := s.client()
+		c.login("a@example.org")
+		var files []upload
+		for range 20 {
+			files = append(files, upload{"image_upload", "kuva.png", pngBytes(t, 8, 8)})
+		}
+		r := c.postMultipart("/deeds/new", url.Values{"title": {"Kuvia"}, "action": {"save"}}, files...)
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "enintään 12")
+		if n := mediaCount(t, s); n != deed.MaxImages {
+			t.Fatalf("%d images stored, want %d", n, deed.MaxImages)
+		}
 	})
 }

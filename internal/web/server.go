@@ -25,6 +25,10 @@ type Options struct {
 	BaseURL string
 	// SecureCookies marks cookies Secure; on by default behind https.
 	SecureCookies bool
+	// ClientIPHeader names the header a reverse proxy puts the client's
+	// address in (such as X-Forwarded-For); empty means the connection's
+	// own address is the client's.
+	ClientIPHeader string
 }
 
 // Server is the HTTP face of one App.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"database/sql"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/housekeeping"
 	"github.com/tekotori/tekotori/internal/media"
 	"github.com/tekotori/tekotori/internal/store"
 )
@@ -37,16 +39,47 @@ const stashLifetime = 24 * time.Hour
 // stashCookie names the browser's claim on the form it left.
 const stashCookie = "tekotori_stash"
 
+// keptFormsPerHour is how many forms one client address may leave behind
+// signed out in an hour: a person whose session expired needs one or two.
+const keptFormsPerHour = 10
+
 func (s *Server) stashForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	dec, err := s.app.Limits.Allow(ctx, "kept-form:"+s.clientAddr(r), keptFormsPerHour, time.Hour)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !dec.Allowed {
+		s.log.Warn("kept forms over the limit", "client", s.clientAddr(r), "path", r.URL.Path)
+		s.tooMany(w, r, dec.RetryAfter)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.renderError(w, r, http.StatusRequestEntityTooLarge, s.newView(r, "error.form_too_large_title", nil), "error.form_too_large_text")
+			return
+		}
 		s.badRequest(w, r)
 		return
 	}
 	st := stashed{Form: r.PostForm, Action: r.PostForm.Get("action")}
 	if mp := r.MultipartForm; mp != nil {
+		// No more files are kept than a deed can have; the rest are refused
+		// unread, so a signed-out post cannot fill the database.
 		for field, kind := range map[string]media.Kind{"image_upload": media.KindImage, "attachment_upload": media.KindAttachment} {
+			limit := deed.MaxImages
+			if kind == media.KindAttachment {
+				limit = deed.MaxFiles
+			}
+			kept := 0
 			for _, fh := range mp.File[field] {
+				if kept >= limit {
+					st.Refused = append(st.Refused, fmt.Sprintf("error.too_many|%d", limit))
+					break
+				}
 				id, key := s.storeUpload(ctx, nil, fh, kind)
 				switch {
 				case key != "":
@@ -54,8 +87,10 @@ func (s *Server) stashForm(w http.ResponseWriter, r *http.Request) {
 				case id == 0:
 				case kind == media.KindImage:
 					st.Images = append(st.Images, id)
+					kept++
 				default:
 					st.Files = append(st.Files, id)
+					kept++
 				}
 			}
 		}
@@ -73,9 +108,6 @@ func (s *Server) stashForm(w http.ResponseWriter, r *http.Request) {
 	token := hex.EncodeToString(b)
 	now := store.Now()
 	db := s.app.DB
-	if _, err := db.Exec(ctx, `DELETE FROM form_stash WHERE created_at < ?`, now.Add(-stashLifetime)); err != nil {
-		s.log.Warn("purge form stash", "err", err)
-	}
 	if _, err := db.Exec(ctx, `INSERT INTO form_stash (token, path, data, created_at) VALUES (?, ?, ?, ?)`, token, r.URL.Path, string(body), now); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -161,4 +193,17 @@ func (s *Server) claimStash(w http.ResponseWriter, r *http.Request, token string
 	http.SetCookie(w, &http.Cookie{Name: stashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
 	return nil
+}
+
+// HousekeepingJobs are the web layer's periodic clean-ups: kept forms
+// nobody came back for.
+func (s *Server) HousekeepingJobs() []housekeeping.Job {
+	return []housekeeping.Job{{Name: "kept-forms", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+		res, err := s.app.DB.Exec(ctx, `DELETE FROM form_stash WHERE created_at < ?`, store.Now().Add(-stashLifetime))
+		if err != nil {
+			return "", fmt.Errorf("web: purge kept forms: %w", err)
+		}
+		n, err := res.RowsAffected()
+		return strconv.FormatInt(n, 10), err
+	}}}
 }
