@@ -11,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode"
 	"time"
 
 	"github.com/tekotori/tekotori/internal/deed"
@@ -312,9 +313,17 @@ func (s *Server) redirectToLogin(w http.ResponseWriter, r *http.Request, resume 
 	http.Redirect(w, r, "/login?"+q.Encode(), http.StatusSeeOther)
 }
 
-// safeNext keeps a redirect target on this site.
+// safeNext keeps a redirect target on this site: a path of its own, with
+// no backslash, whitespace or control character anywhere (browsers drop
+// tabs and newlines from a URL and read "\\" as "/", so "/\t/evil.example"
+// would leave the site) and nothing a browser could read as another host.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || r <= ' ' || r == 0x7f || unicode.IsSpace(r) || !unicode.IsPrint(r) }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next

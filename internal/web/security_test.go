@@ -266,3 +266,29 @@ func TestImageLimitCheckedBeforeStoring(t *testing.T) {
 		}
 	})
 }
+
+// Neither the language switch nor sign-in sends anyone off the site, however
+// the address is dressed up.
+func TestNoOpenRedirect(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		bad := []string{"//evil.example", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "/\\/evil.example",
+			"\t//evil.example", "/ /evil.example", "https://evil.example", "/\x00/evil.example", "/\u3000/evil.example",
+			"///evil.example", "/\r\n/evil.example", "/.\t/evil.example"}
+		for _, next := range bad {
+			c := s.client()
+			if r := c.get("/lang/fi?next=" + url.QueryEscape(next)); r.loc != "/" {
+				t.Errorf("language switch with next %q went to %q", next, r.loc)
+			}
+			r := c.post("/login", url.Values{"email": {"a@example.org"}, "password": {testPassword}, "next": {next}})
+			if r.loc != "/" {
+				t.Errorf("sign-in with next %q went to %q", next, r.loc)
+			}
+		}
+		// A path of the site's own, with its query, is kept.
+		if r := s.client().get("/lang/sv?next=" + url.QueryEscape("/search?q=kotihoito&sector=sote")); r.loc != "/search?q=kotihoito&sector=sote" {
+			t.Errorf("own path went to %q", r.loc)
+		}
+	})
+}
