@@ -249,7 +249,13 @@ func (s *Server) storeUpload(ctx context.Context, u *user.User, fh *multipart.Fi
 	defer f.Close()
 	var mf *media.File
 	if kind == media.KindImage {
+		select {
+		case s.decodes <- struct{}{}:
+		case <-ctx.Done():
+			return 0, "error.upload_failed"
+		}
 		mf, err = media.ReadImage(f, media.MaxImageBytes)
+		<-s.decodes
 	} else {
 		mf, err = media.ReadAttachment(f, media.MaxAttachmentBytes)
 	}

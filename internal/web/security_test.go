@@ -292,3 +292,26 @@ func TestNoOpenRedirect(t *testing.T) {
 		}
 	})
 }
+
+// A huge form without files is refused before any handler parses it.
+func TestOversizedPlainFormRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		c := s.client()
+		c.login("a@example.org")
+		big := url.Values{"title": {"Iso"}, "need": {strings.Repeat("a", 5<<20)}}
+		for _, path := range []string{"/deeds/new", "/login", "/register"} {
+			r := c.post(path, big)
+			wantStatus(t, r, http.StatusRequestEntityTooLarge)
+		}
+		if n := mediaCount(t, s); n != 0 {
+			t.Fatalf("%d uploads", n)
+		}
+		// A form of ordinary size still goes through.
+		r := c.post("/deeds/new", url.Values{"title": {"Tavallinen"}, "org": {itoa(orgID(t, s, "kangasala"))}, "lang": {"fi"}, "action": {"save"}, "need": {strings.Repeat("a", 4000)}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("%d: %s", r.status, r.body[strings.Index(r.body, "error-summary"):][:800])
+		}
+	})
+}

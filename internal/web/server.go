@@ -40,7 +40,13 @@ type Server struct {
 	opts  Options
 	api   *api.API
 	start time.Time
+	// decodes bounds how many uploaded images are decoded at once: each
+	// may take up to media.MaxDecodedBytes two or three times over.
+	decodes chan struct{}
 }
+
+// maxConcurrentDecodes is the size of the decoding queue.
+const maxConcurrentDecodes = 2
 
 // New builds a Server.
 func New(a *app.App, opts Options) (*Server, error) {
@@ -52,7 +58,8 @@ func New(a *app.App, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now()}, nil
+	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now(),
+		decodes: make(chan struct{}, maxConcurrentDecodes)}, nil
 }
 
 // Handler returns the whole site with its middleware.
@@ -116,6 +123,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", s.notFoundHandler)
 
 	var h http.Handler = mux
+	h = s.limitFormBodies(h)
 	h = s.withSession(h)
 	h = csrfProtection(h, s.forbidden)
 	h = securityHeaders(h)
