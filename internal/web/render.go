@@ -11,8 +11,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"unicode"
 	"time"
+	"unicode"
 
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/i18n"
@@ -319,7 +319,9 @@ func (s *Server) redirectToLogin(w http.ResponseWriter, r *http.Request, resume 
 // would leave the site) and nothing a browser could read as another host.
 func safeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || r <= ' ' || r == 0x7f || unicode.IsSpace(r) || !unicode.IsPrint(r) }) {
+		strings.ContainsFunc(next, func(r rune) bool {
+			return r == '\\' || r <= ' ' || r == 0x7f || unicode.IsSpace(r) || !unicode.IsPrint(r)
+		}) {
 		return "/"
 	}
 	u, err := url.Parse(next)
