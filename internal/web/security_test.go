@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -313,5 +314,42 @@ func TestOversizedPlainFormRefused(t *testing.T) {
 		if r.status != http.StatusSeeOther {
 			t.Fatalf("%d: %s", r.status, r.body[strings.Index(r.body, "error-summary"):][:800])
 		}
+	})
+}
+
+// Behind TLS the site asks browsers to keep to it; the static files are
+// not listed; a file name with a control character loses nothing.
+func TestHeadersStaticAndFileNames(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		c := s.client()
+		for _, p := range []string{"/static/", "/static/../static/", "/static"} {
+			r := c.get(p)
+			if r.status == http.StatusOK {
+				t.Errorf("%s: %d %s", p, r.status, snippet(r.body))
+			}
+			mustNotContain(t, r.body, `href="style.css"`, `href="suggest.js"`)
+		}
+		wantStatus(t, c.get("/static/style.css"), http.StatusOK)
+		if h := c.get("/").header.Get("Strict-Transport-Security"); h != "" {
+			t.Errorf("HSTS over plain http: %q", h)
+		}
+		tls, err := web.New(s.app, web.Options{BaseURL: "https://tekotori.example.org", SecureCookies: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		tls.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		if h := rec.Header().Get("Strict-Transport-Security"); !strings.Contains(h, "max-age=") {
+			t.Errorf("no HSTS behind TLS: %q", h)
+		}
+
+		c.login("a@example.org")
+		form := url.Values{"title": {"Kuva ohjausmerkillä"}, "org": {itoa(orgID(t, s, "kangasala"))}, "lang": {"fi"}, "action": {"save"}}
+		r := c.postMultipart("/deeds/new", form, upload{"image_upload", "kuva\x01\x7f\u200b.png", pngBytes(t, 20, 20)})
+		wantStatus(t, r, http.StatusSeeOther)
+		page := c.follow(r)
+		mustContain(t, page.body, `value="Kuva ohjausmerkillä"`, `name="image_id"`)
 	})
 }

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/tekotori/tekotori/internal/api"
@@ -66,7 +68,7 @@ func New(a *app.App, opts Options) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", s.cacheStatic(static, http.FileServerFS(static))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("/api/", s.api.Handler())
 
@@ -126,7 +128,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.limitFormBodies(h)
 	h = s.withSession(h)
 	h = csrfProtection(h, s.forbidden)
-	h = securityHeaders(h)
+	h = securityHeaders(h, s.opts.SecureCookies)
 	h = s.recoverer(h)
 	h = s.logRequests(h)
 	return h
@@ -144,8 +146,15 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-func cacheStatic(h http.Handler) http.Handler {
+// cacheStatic serves the static files with a cache lifetime, and never a
+// listing of them: a directory is not found.
+func (s *Server) cacheStatic(files fs.FS, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if st, err := fs.Stat(files, name); name == "" || err != nil || st.IsDir() {
+			s.notFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		h.ServeHTTP(w, r)
 	})
