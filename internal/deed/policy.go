@@ -2,6 +2,7 @@ package deed
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/tekotori/tekotori/internal/user"
 )
@@ -59,6 +60,11 @@ func Can(u *user.User, a Action, d *Deed) bool {
 		}
 		if d.State == Published && d.Pending != nil {
 			return d.PendingBy != u.ID && d.PendingState == "submitted"
+		}
+		// Nor does a moderator publish a version they changed after it was
+		// sent: someone else must read what they wrote.
+		if a == ActionPublish && slices.Contains(d.SubmittedBy, u.ID) {
+			return false
 		}
 		return d.State == Submitted
 	case ActionArchive:

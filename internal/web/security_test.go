@@ -353,3 +353,34 @@ func TestHeadersStaticAndFileNames(t *testing.T) {
 		mustContain(t, page.body, `value="Kuva ohjausmerkillä"`, `name="image_id"`)
 	})
 }
+
+// Four eyes: a moderator who rewrites a submitted deed cannot publish it
+// themselves; another moderator can.
+func TestModeratorCannotPublishWhatTheyRewrote(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("jasen@example.org", user.RoleMember, "kangasala")
+		s.addUser("mod1@example.org", user.RoleModerator, "")
+		s.addUser("mod2@example.org", user.RoleModerator, "")
+		member, mod1, mod2 := s.client(), s.client(), s.client()
+		member.login("jasen@example.org")
+		mod1.login("mod1@example.org")
+		mod2.login("mod2@example.org")
+		form := completeDeed(orgID(t, s, "kangasala"), "Jäsenen kirjoittama teko")
+		form.Set("action", "submit")
+		form.Set("not_duplicate", "1")
+		r := member.postMultipart("/deeds/new", form)
+		wantStatus(t, r, http.StatusSeeOther)
+		id := deedID(t, r.loc)
+
+		// Moderator 1 rewrites it while it waits, then tries to publish.
+		form.Set("title", "Moderaattorin uudelleen kirjoittama teko")
+		form.Set("action", "save")
+		wantStatus(t, mod1.postMultipart("/deeds/"+id+"/edit", form), http.StatusSeeOther)
+		mustNotContain(t, mod1.follow(mod1.get("/deeds/"+id)).body, `action="/deeds/`+id+`/publish"`)
+		wantStatus(t, mod1.post("/deeds/"+id+"/publish", nil), http.StatusForbidden)
+		// Moderator 2 reads it and may publish.
+		mustContain(t, mod2.follow(mod2.get("/deeds/"+id)).body, `action="/deeds/`+id+`/publish"`)
+		wantStatus(t, mod2.post("/deeds/"+id+"/publish", nil), http.StatusSeeOther)
+	})
+}
