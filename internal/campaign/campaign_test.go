@@ -346,7 +346,7 @@ func TestJury(t *testing.T) {
 		wantErr(t, s.DeclareConflict(ctx, e.author, ev1.ID, "x"), campaign.ErrForbidden)
 		wantKey(t, s.DeclareConflict(ctx, victim, ev1.ID, " "), "reason", "error.required")
 		must(t, s.DeclareConflict(ctx, victim, ev1.ID, "Olin hankkeen ohjausryhmässä"))
-		wantKey(t, s.DeclareConflict(ctx, victim, ev1.ID, "uudestaan"), "entry", "error.conflict_declared")
+		wantKey(t, s.DeclareConflict(ctx, victim, ev1.ID, "uudestaan"), "entry", "error.conflict_not_assigned")
 		_, err = s.JuryEntry(ctx, victim, ev1.ID)
 		wantKey(t, err, "entry", "error.conflicted")
 		wantKey(t, s.SaveReview(ctx, victim, ev1.ID, campaign.ReviewInput{}), "entry", "error.conflicted")

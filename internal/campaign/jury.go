@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/mail"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ const (
 	ConflictPartner    = "partner"     // the juror's organisation is named among the deed's partners
 	ConflictSameCounty = "same_county" // same wellbeing services county, when the campaign asks for it
 	ConflictDeclared   = "declared"    // the juror said so, with a reason
+	ConflictRecorded   = "recorded"    // a programme admin recorded it, with a reason
 )
 
 // Invitation is a request to join a campaign's jury. Token is set only
@@ -456,8 +458,12 @@ func (s *Service) addConflict(ctx context.Context, q store.Querier, c *Campaign,
 }
 
 // DeclareConflict records that juror u is conflicted with an entry, for
-// the reason given. From then on u neither sees nor scores it, and scores
-// u may have given it no longer count.
+// the reason given. From then on u neither sees nor scores it. A juror
+// may declare only on an entry assigned to them, only while judging is
+// open and only before submitting their review of it: otherwise a juror
+// could pick what they judge, or take back scores that already count
+// once they have seen the others'. Later conflicts are the programme
+// admins' to record (RecordConflict).
 func (s *Service) DeclareConflict(ctx context.Context, u *user.User, entryID int64, reason string) error {
 	e, err := s.entry(ctx, entryID)
 	if err != nil {
@@ -471,15 +477,21 @@ func (s *Service) DeclareConflict(ctx context.Context, u *user.User, entryID int
 	if err != nil {
 		return err
 	}
+	subject := fmt.Sprintf("entry:%d", e.ID)
 	if !Can(u, ActionDeclareConflict, st) {
-		return ErrForbidden
+		return s.refused(ctx, u, c, subject, conflictRefusal(st))
 	}
-	reason = clean(reason)
-	switch {
-	case reason == "":
-		return FieldErrors{"reason": ErrKeyRequired}
-	case utf8.RuneCountInString(reason) > MaxComment:
-		return FieldErrors{"reason": fmt.Sprintf("%s|%d", ErrKeyTooLong, MaxComment)}
+	submitted, err := s.submitted(ctx, e.ID, u.ID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if err := declarable(c, now, submitted); err != nil {
+		return s.refused(ctx, u, c, subject, err)
+	}
+	reason, err = conflictReason(reason)
+	if err != nil {
+		return err
 	}
 	known, err := s.conflictSet(ctx, s.db, c.ID)
 	if err != nil {
@@ -488,9 +500,86 @@ func (s *Service) DeclareConflict(ctx context.Context, u *user.User, entryID int
 	if known[conflictKey{e.ID, u.ID, ConflictDeclared}] {
 		return FieldErrors{"entry": ErrKeyConflictDeclared}
 	}
-	now := s.now()
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		return s.addConflict(ctx, tx, c, now, u, e.ID, u.ID, ConflictDeclared, reason)
+	})
+}
+
+// declarable tells whether a juror may still declare a conflict with an
+// entry assigned to them: while judging is open and before their review
+// of it is submitted.
+func declarable(c *Campaign, now time.Time, submitted bool) error {
+	switch {
+	case !c.Judging.Contains(now):
+		return FieldErrors{"entry": ErrKeyConflictClosed}
+	case submitted:
+		return FieldErrors{"entry": ErrKeyConflictReviewed}
+	}
+	return nil
+}
+
+// submitted reports whether the juror has submitted their review of the
+// entry.
+func (s *Service) submitted(ctx context.Context, entryID, jurorID int64) (bool, error) {
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM campaign_reviews WHERE entry_id = ? AND user_id = ? AND submitted_at IS NOT NULL`,
+		entryID, jurorID).Scan(&n); err != nil {
+		return false, fmt.Errorf("campaign: entry %d: submitted: %w", entryID, err)
+	}
+	return n > 0, nil
+}
+
+func conflictReason(reason string) (string, error) {
+	reason = clean(reason)
+	switch {
+	case reason == "":
+		return "", FieldErrors{"reason": ErrKeyRequired}
+	case utf8.RuneCountInString(reason) > MaxComment:
+		return "", FieldErrors{"reason": fmt.Sprintf("%s|%d", ErrKeyTooLong, MaxComment)}
+	}
+	return reason, nil
+}
+
+// RecordConflict is a programme admin recording a juror's conflict with
+// an entry, at any time: when the juror tells them after the window, or
+// when the admins find it themselves. The juror is taken off the entry,
+// so that scores they gave it no longer count; the audit log names the
+// admin who did it.
+func (s *Service) RecordConflict(ctx context.Context, u *user.User, entryID, jurorID int64, reason string) error {
+	e, err := s.entry(ctx, entryID)
+	if err != nil {
+		return err
+	}
+	c, err := s.manage(ctx, u, e.CampaignID)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM campaign_jurors WHERE campaign_id = ? AND user_id = ?`, c.ID, jurorID).Scan(&n); err != nil {
+		return fmt.Errorf("campaign: record conflict: %w", err)
+	}
+	errs := FieldErrors{}
+	if n == 0 {
+		errs["juror"] = ErrKeyNotJuror
+	}
+	reason, rerr := conflictReason(reason)
+	var fe FieldErrors
+	if errors.As(rerr, &fe) {
+		maps.Copy(errs, fe)
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	known, err := s.conflictSet(ctx, s.db, c.ID)
+	if err != nil {
+		return err
+	}
+	if known[conflictKey{e.ID, jurorID, ConflictRecorded}] {
+		return FieldErrors{"juror": ErrKeyConflictDeclared}
+	}
+	now := s.now()
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		return s.addConflict(ctx, tx, c, now, u, e.ID, jurorID, ConflictRecorded, reason)
 	})
 }
 

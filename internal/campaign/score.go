@@ -285,6 +285,9 @@ type JuryEntry struct {
 	Mine         Review         `json:"mine"`
 	// Others is empty until Mine is submitted.
 	Others []Review `json:"others"`
+	// ConflictOpen tells whether the juror may still declare a conflict
+	// with the entry themselves (see DeclareConflict).
+	ConflictOpen bool `json:"conflict_open"`
 }
 
 // JuryEntry returns an entry for juror u to judge.
@@ -326,6 +329,7 @@ func (s *Service) JuryEntry(ctx context.Context, u *user.User, entryID int64) (*
 	mine.JurorName = u.Name
 	mine.Total = weightedTotal(c.Criteria, mine.Scores)
 	je.Mine = *mine
+	je.ConflictOpen = declarable(c, s.now(), mine.Submitted()) == nil
 	if mine.Submitted() {
 		all, err := s.counted(ctx, c, e.ID)
 		if err != nil {

@@ -59,6 +59,7 @@ func (s *Server) campaignAdminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/campaigns/{id}/entries/{entry}", s.adminEntry)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/assign", s.adminEntryAssign)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/unassign", s.adminEntryUnassign)
+	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/conflict", s.adminEntryConflict)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/decision", s.adminEntryDecision)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/feedback", s.adminEntryFeedback)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/withdraw", s.adminEntryWithdraw)

@@ -391,6 +391,11 @@ type caEntryData struct {
 	Mentions    int
 	AssignJuror int64
 	CanDecide   bool
+	// Jurors and the two Conflict fields are the form in which the admins
+	// record a juror's conflict with the entry.
+	Jurors         []campaign.Juror
+	ConflictJuror  int64
+	ConflictReason string
 	// KeepDecision and KeepFeedback keep what was posted in those forms
 	// instead of what is stored, when the page comes back with a problem.
 	KeepDecision bool
@@ -465,6 +470,7 @@ func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int,
 			conflicted[cf.UserID] = true
 		}
 	}
+	d.Jurors = jurors
 	for _, j := range jurors {
 		names[j.UserID] = j.Name
 		if slices.Contains(pairs, campaign.Pair{Entry: e.ID, Juror: j.UserID}) {
@@ -547,6 +553,36 @@ func (s *Server) adminEntryAssign(w http.ResponseWriter, r *http.Request) {
 		s.campaignFail(w, r, err)
 	default:
 		http.Redirect(w, r, campaignPath(c.ID, fmt.Sprintf("/entries/%d?msg=campaign_juror_assigned#jurors", e.ID)), http.StatusSeeOther)
+	}
+}
+
+// adminEntryConflict records a juror's conflict of interest with the
+// entry, as the programme admins may at any time.
+func (s *Server) adminEntryConflict(w http.ResponseWriter, r *http.Request) {
+	c, u, ok := s.managedCampaign(w, r)
+	if !ok {
+		return
+	}
+	e, ok := s.campaignEntry(w, r, c, u)
+	if !ok {
+		return
+	}
+	jid, reason := formInt(r, "conflict_juror"), r.PostFormValue("conflict_reason")
+	err := s.app.Campaigns.RecordConflict(r.Context(), u, e.ID, jid, reason)
+	var fe campaign.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		v := s.newView(r, "", nil)
+		errs := renamed(fe, "conflict_", nil)
+		if errs["conflict_juror"] == campaign.ErrKeyNotJuror {
+			errs["conflict_juror"] = "error.campaign_not_juror"
+		}
+		v.setErrors(errs, []string{"conflict_juror", "conflict_reason"})
+		s.renderEntry(w, r, http.StatusUnprocessableEntity, v, caEntryData{C: c, E: e, ConflictJuror: jid, ConflictReason: reason})
+	case err != nil:
+		s.campaignFail(w, r, err)
+	default:
+		http.Redirect(w, r, campaignPath(c.ID, fmt.Sprintf("/entries/%d?msg=campaign_conflict_recorded#jurors", e.ID)), http.StatusSeeOther)
 	}
 }
 

@@ -302,6 +302,8 @@ func (s *Server) juryConflict(w http.ResponseWriter, r *http.Request) {
 	err := s.app.Campaigns.DeclareConflict(r.Context(), u, id, reason)
 	var fe campaign.FieldErrors
 	switch {
+	case errors.As(err, &fe) && fe["entry"] == campaign.ErrKeyConflictNotYours:
+		s.refusal(w, r, http.StatusForbidden, fe)
 	case errors.As(err, &fe):
 		je, c, ok := s.juryEntryOf(w, r, id)
 		if !ok {

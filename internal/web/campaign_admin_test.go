@@ -598,7 +598,10 @@ func TestCampaignWithdrawAndJuryDeclare(t *testing.T) {
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, "Aikaikkuna on suljettu.", `value="3" checked`)
 
-		// Declaring a conflict needs a reason, then the entry is gone.
+		// Declaring a conflict is for the judging window; it needs a
+		// reason, then the entry is gone.
+		wantStatus(t, admin.post(base+"/settings", campaignForm(t, now.Add(-2*time.Hour), now.Add(-time.Minute),
+			now.Add(-time.Minute), now.Add(48*time.Hour))), http.StatusSeeOther)
 		r = juror.post("/jury/entries/"+entryA+"/conflict", url.Values{"conflict_reason": {" "}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, `href="#f-conflict_reason"`, "Tämä tieto tarvitaan.")
