@@ -465,15 +465,7 @@ func (s *Service) addConflict(ctx context.Context, q store.Querier, c *Campaign,
 // once they have seen the others'. Later conflicts are the programme
 // admins' to record (RecordConflict).
 func (s *Service) DeclareConflict(ctx context.Context, u *user.User, entryID int64, reason string) error {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	c, err := s.Campaign(ctx, e.CampaignID)
-	if err != nil {
-		return err
-	}
-	st, err := s.entryStanding(ctx, u, c, e)
+	e, c, st, err := s.entryAs(ctx, u, entryID)
 	if err != nil {
 		return err
 	}
@@ -546,11 +538,7 @@ func conflictReason(reason string) (string, error) {
 // so that scores they gave it no longer count; the audit log names the
 // admin who did it.
 func (s *Service) RecordConflict(ctx context.Context, u *user.User, entryID, jurorID int64, reason string) error {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	c, err := s.manage(ctx, u, e.CampaignID)
+	e, c, err := s.managedEntry(ctx, u, entryID)
 	if err != nil {
 		return err
 	}
@@ -699,11 +687,7 @@ func (s *Service) AssignAutomatically(ctx context.Context, u *user.User, campaig
 // Assign puts a juror on an entry by hand. The juror must be on the jury
 // and free of conflicts with the entry.
 func (s *Service) Assign(ctx context.Context, u *user.User, entryID, jurorID int64) error {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	c, err := s.manage(ctx, u, e.CampaignID)
+	e, c, err := s.managedEntry(ctx, u, entryID)
 	if err != nil {
 		return err
 	}
@@ -750,11 +734,7 @@ func (s *Service) Assign(ctx context.Context, u *user.User, entryID, jurorID int
 // Unassign takes a juror off an entry. Scores the juror gave it stay
 // stored but count only while the juror is assigned.
 func (s *Service) Unassign(ctx context.Context, u *user.User, entryID, jurorID int64) error {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	c, err := s.manage(ctx, u, e.CampaignID)
+	_, c, err := s.managedEntry(ctx, u, entryID)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -191,6 +192,82 @@ func (s *Service) Programmes(ctx context.Context) ([]Programme, error) {
 	return s.queryProgrammes(ctx, "")
 }
 
+// ProgrammeCampaigns is a programme with its campaigns, newest first.
+type ProgrammeCampaigns struct {
+	Programme
+	Campaigns []Campaign
+}
+
+// ManagedProgrammes lists the programmes u runs (every programme for a
+// site admin), oldest first, each with its admins' ids and its campaigns.
+// It takes the same few queries however many programmes there are.
+func (s *Service) ManagedProgrammes(ctx context.Context, u *user.User) ([]ProgrammeCampaigns, error) {
+	if u == nil || u.Disabled {
+		return nil, nil
+	}
+	where, args := "WHERE id IN (SELECT programme_id FROM programme_admins WHERE user_id = ?)", []any{u.ID}
+	if Can(u, ActionManage, Standing{}) {
+		where, args = "", nil
+	}
+	ps, err := s.queryProgrammes(ctx, where, args...)
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	admins, err := s.programmeAdmins(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.Campaigns(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProgrammeCampaigns, len(ps))
+	for i, p := range ps {
+		p.AdminIDs = admins[p.ID]
+		out[i] = ProgrammeCampaigns{Programme: p, Campaigns: []Campaign{}}
+		for _, c := range cs {
+			if c.ProgrammeID == p.ID {
+				out[i].Campaigns = append(out[i].Campaigns, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// programmeAdmins maps every programme to its admins' ids.
+func (s *Service) programmeAdmins(ctx context.Context) (map[int64][]int64, error) {
+	rows, err := s.db.Query(ctx, `SELECT programme_id, user_id FROM programme_admins ORDER BY programme_id, user_id`)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: programme admins: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var p, u int64
+		if err := rows.Scan(&p, &u); err != nil {
+			return nil, fmt.Errorf("campaign: programme admins: %w", err)
+		}
+		out[p] = append(out[p], u)
+	}
+	return out, rows.Err()
+}
+
+// ManagesAny reports whether u runs any programme or may start one, for
+// a link to the admin pages.
+func (s *Service) ManagesAny(ctx context.Context, u *user.User) (bool, error) {
+	if Can(u, ActionCreateProgramme, Standing{}) {
+		return true, nil
+	}
+	if u == nil {
+		return false, nil
+	}
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM programme_admins WHERE user_id = ?`, u.ID).Scan(&n); err != nil {
+		return false, fmt.Errorf("campaign: manages any: %w", err)
+	}
+	return Can(u, ActionManage, Standing{ProgrammeAdmin: n > 0}), nil
+}
+
 func (s *Service) queryProgrammes(ctx context.Context, where string, args ...any) ([]Programme, error) {
 	rows, err := s.db.Query(ctx, `SELECT id, name_fi, name_sv, name_en, description_fi, description_sv, description_en, created_at
 		FROM programmes `+where+` ORDER BY id`, args...)
@@ -269,17 +346,21 @@ func (s *Service) isProgrammeAdmin(ctx context.Context, q store.Querier, u *user
 }
 
 func (s *Service) mustManageProgramme(ctx context.Context, u *user.User, programmeID int64) error {
-	if _, err := s.Programme(ctx, programmeID); err != nil {
-		return err
-	}
-	pa, err := s.isProgrammeAdmin(ctx, s.db, u, programmeID)
+	_, err := s.ManagedProgramme(ctx, u, programmeID)
+	return err
+}
+
+// ManagedProgramme returns a programme that u may manage, or
+// ErrForbidden.
+func (s *Service) ManagedProgramme(ctx context.Context, u *user.User, programmeID int64) (*Programme, error) {
+	p, err := s.Programme(ctx, programmeID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !Can(u, ActionManage, Standing{ProgrammeAdmin: pa}) {
-		return ErrForbidden
+	if !Can(u, ActionManage, Standing{ProgrammeAdmin: u != nil && slices.Contains(p.AdminIDs, u.ID)}) {
+		return nil, ErrForbidden
 	}
-	return nil
+	return p, nil
 }
 
 // standing tells what u is in campaign c.
@@ -326,6 +407,37 @@ func (s *Service) entryStanding(ctx context.Context, u *user.User, c *Campaign, 
 	return st, nil
 }
 
+// entryAs loads an entry, its campaign and what u is to it: where every
+// method starts that acts on one entry for a juror, entrant or voter.
+func (s *Service) entryAs(ctx context.Context, u *user.User, entryID int64) (*Entry, *Campaign, Standing, error) {
+	e, err := s.entry(ctx, entryID)
+	if err != nil {
+		return nil, nil, Standing{}, err
+	}
+	c, err := s.Campaign(ctx, e.CampaignID)
+	if err != nil {
+		return nil, nil, Standing{}, err
+	}
+	st, err := s.entryStanding(ctx, u, c, e)
+	if err != nil {
+		return nil, nil, Standing{}, err
+	}
+	return e, c, st, nil
+}
+
+// managedEntry loads an entry and its campaign, which u must manage.
+func (s *Service) managedEntry(ctx context.Context, u *user.User, entryID int64) (*Entry, *Campaign, error) {
+	e, err := s.entry(ctx, entryID)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.manage(ctx, u, e.CampaignID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, c, nil
+}
+
 // manage loads a campaign that u may manage.
 func (s *Service) manage(ctx context.Context, u *user.User, campaignID int64) (*Campaign, error) {
 	c, err := s.Campaign(ctx, campaignID)
@@ -340,6 +452,11 @@ func (s *Service) manage(ctx context.Context, u *user.User, campaignID int64) (*
 		return nil, ErrForbidden
 	}
 	return c, nil
+}
+
+// ManagedCampaign returns a campaign that u may manage, or ErrForbidden.
+func (s *Service) ManagedCampaign(ctx context.Context, u *user.User, campaignID int64) (*Campaign, error) {
+	return s.manage(ctx, u, campaignID)
 }
 
 // CanManage reports whether u may manage the campaign, for pages that
@@ -532,10 +649,20 @@ func (s *Service) Campaign(ctx context.Context, id int64) (*Campaign, error) {
 // Campaigns lists the campaigns of a programme, or of every programme when
 // programmeID is 0, newest first, with their categories and criteria.
 func (s *Service) Campaigns(ctx context.Context, programmeID int64) ([]Campaign, error) {
-	q, args := campaignSelect, []any{}
+	where, args := "", []any{}
 	if programmeID != 0 {
-		q += ` WHERE c.programme_id = ?`
-		args = append(args, programmeID)
+		where, args = "c.programme_id = ?", []any{programmeID}
+	}
+	return s.queryCampaigns(ctx, where, args...)
+}
+
+// queryCampaigns lists the campaigns that where (on campaigns c) picks,
+// newest first. Their categories and criteria come in one query each,
+// however many campaigns there are.
+func (s *Service) queryCampaigns(ctx context.Context, where string, args ...any) ([]Campaign, error) {
+	q := campaignSelect
+	if where != "" {
+		q += " WHERE " + where
 	}
 	rows, err := s.db.Query(ctx, q+` ORDER BY c.entry_opens DESC, c.id DESC`, args...)
 	if err != nil {
@@ -554,15 +681,49 @@ func (s *Service) Campaigns(ctx context.Context, programmeID int64) ([]Campaign,
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("campaign: list: %w", err)
 	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	in := "campaign_id IN (SELECT c.id FROM campaigns c)"
+	if where != "" {
+		in = "campaign_id IN (SELECT c.id FROM campaigns c WHERE " + where + ")"
+	}
+	cats, err := s.queryCategories(ctx, in, args...)
+	if err != nil {
+		return nil, err
+	}
+	crs, err := s.queryCriteria(ctx, in, args...)
+	if err != nil {
+		return nil, err
+	}
+	at := map[int64]*Campaign{}
 	for i := range out {
-		if out[i].Categories, err = s.categories(ctx, out[i].ID); err != nil {
-			return nil, err
+		out[i].Categories, out[i].Criteria = []Category{}, []Criterion{}
+		at[out[i].ID] = &out[i]
+	}
+	for _, cat := range cats {
+		if c := at[cat.CampaignID]; c != nil {
+			c.Categories = append(c.Categories, cat)
 		}
-		if out[i].Criteria, err = s.criteria(ctx, out[i].ID); err != nil {
-			return nil, err
+	}
+	for _, cr := range crs {
+		if c := at[cr.CampaignID]; c != nil {
+			c.Criteria = append(c.Criteria, cr)
 		}
 	}
 	return out, nil
+}
+
+// CategoryCampaign returns the campaign a category belongs to.
+func (s *Service) CategoryCampaign(ctx context.Context, categoryID int64) (*Campaign, error) {
+	cs, err := s.queryCampaigns(ctx, "c.id IN (SELECT campaign_id FROM campaign_categories WHERE id = ?)", categoryID)
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		return nil, ErrNotFound
+	}
+	return &cs[0], nil
 }
 
 // ---- categories ----

@@ -234,13 +234,9 @@ func (s *Server) managedProgramme(w http.ResponseWriter, r *http.Request, id int
 	if !ok {
 		return nil, nil, false
 	}
-	p, err := s.app.Campaigns.Programme(r.Context(), id)
+	p, err := s.app.Campaigns.ManagedProgramme(r.Context(), u, id)
 	if err != nil {
 		s.campaignFail(w, r, err)
-		return nil, nil, false
-	}
-	if !campaign.Can(u, campaign.ActionManage, campaign.Standing{ProgrammeAdmin: slices.Contains(p.AdminIDs, u.ID)}) {
-		s.forbidden(w, r)
 		return nil, nil, false
 	}
 	return p, u, true
@@ -258,18 +254,9 @@ func (s *Server) managedCampaign(w http.ResponseWriter, r *http.Request) (*campa
 		s.notFound(w, r)
 		return nil, nil, false
 	}
-	c, err := s.app.Campaigns.Campaign(r.Context(), id)
+	c, err := s.app.Campaigns.ManagedCampaign(r.Context(), u, id)
 	if err != nil {
 		s.campaignFail(w, r, err)
-		return nil, nil, false
-	}
-	p, err := s.app.Campaigns.Programme(r.Context(), c.ProgrammeID)
-	if err != nil {
-		s.campaignFail(w, r, err)
-		return nil, nil, false
-	}
-	if !campaign.Can(u, campaign.ActionManage, campaign.Standing{ProgrammeAdmin: slices.Contains(p.AdminIDs, u.ID)}) {
-		s.forbidden(w, r)
 		return nil, nil, false
 	}
 	return c, u, true

@@ -10,113 +10,52 @@ import (
 	"strings"
 
 	"github.com/tekotori/tekotori/internal/campaign"
-	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/user"
 )
 
 // ---- dashboard ----
 
-type caDashEntry struct {
-	E                              campaign.Entry
-	Assigned, Submitted, Conflicts int
-	Decision                       *campaign.Decision
-}
-
+// caDashCategory is a dashboard category with its kind and rule in words.
 type caDashCategory struct {
-	Cat     campaign.Category
-	Kind    string
-	Rule    string
-	Entries []caDashEntry
-	Data    []campaign.OrgCount
+	campaign.DashboardCategory
+	Kind, Rule string
 }
 
 type caDashData struct {
 	caHelp
+	*campaign.Dashboard
 	C          *campaign.Campaign
-	Phase      string
-	Categories []caDashCategory
-	Entries    int
-	Jurors     int
-	Short      int
-	Submitted  int
-	Assigned   int
-	Conflicts  int
-	Decided    int
-	// EnrolOpen is when the admins may enter and withdraw: from the
-	// opening of entries until judging opens.
-	EnrolOpen bool
+	PhaseLabel string
+	Cats       []caDashCategory
 }
 
 // adminCampaignDashboard is a campaign's front page for its programme
 // admins: where it stands, its entries by category, and the way to every
 // other part of the work.
 func (s *Server) adminCampaignDashboard(w http.ResponseWriter, r *http.Request) {
-	c, u, ok := s.managedCampaign(w, r)
+	u, ok := s.signedIn(w, r)
 	if !ok {
 		return
 	}
-	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	dash, err := s.app.Campaigns.Dashboard(r.Context(), u, id)
+	if err != nil {
+		s.campaignFail(w, r, err)
+		return
+	}
 	v := s.newView(r, "", nil)
-	v.Title = c.Name.In(v.Lang)
+	v.Title = dash.Campaign.Name.In(v.Lang)
 	if r.URL.Query().Get("msg") == "campaign_enrolled" {
 		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
 		v.Notice = v.T("campaign_admin.enrolled_n", n)
 	}
-	entries, err := s.app.Campaigns.Entries(ctx, u, c.ID)
-	if err != nil {
-		s.campaignFail(w, r, err)
-		return
-	}
-	prog, err := s.app.Campaigns.Progress(ctx, u, c.ID)
-	if err != nil {
-		s.campaignFail(w, r, err)
-		return
-	}
-	rk, err := s.app.Campaigns.Ranking(ctx, u, c.ID)
-	if err != nil {
-		s.campaignFail(w, r, err)
-		return
-	}
-	now := store.Now()
-	d := caDashData{caHelp: caHelp{v.Lang}, C: c, Phase: v.T("campaign_admin.phase_" + c.Phase(now)),
-		Entries: len(entries), Jurors: len(prog.Jurors), EnrolOpen: !now.Before(c.Entry.Opens) && now.Before(c.Judging.Opens)}
-	byEntry := map[int64]campaign.EntryProgress{}
-	for _, ep := range prog.Entries {
-		byEntry[ep.EntryID] = ep
-	}
-	decisions := map[int64]*campaign.Decision{}
-	data := map[int64][]campaign.OrgCount{}
-	for _, cr := range rk.Categories {
-		data[cr.Category.ID] = cr.Data
-		for _, row := range cr.Rows {
-			if row.Decision != nil {
-				decisions[row.EntryID] = row.Decision
-				d.Decided++
-			}
-		}
-	}
-	for _, cat := range c.Categories {
-		dc := caDashCategory{Cat: cat, Kind: kindLabel(v, cat.Kind), Rule: ruleLabel(v, cat.Rule)}
-		if cat.Rule != campaign.RuleJury {
-			dc.Data = data[cat.ID]
-			if len(dc.Data) > cat.Winners+cat.Mentions {
-				dc.Data = dc.Data[:cat.Winners+cat.Mentions]
-			}
-		}
-		for _, e := range entries {
-			if e.CategoryID != cat.ID {
-				continue
-			}
-			ep := byEntry[e.ID]
-			dc.Entries = append(dc.Entries, caDashEntry{E: e, Assigned: ep.Assigned, Submitted: ep.Submitted, Conflicts: ep.Conflicts, Decision: decisions[e.ID]})
-			d.Assigned += ep.Assigned
-			d.Submitted += ep.Submitted
-			d.Conflicts += ep.Conflicts
-			if cat.Rule == campaign.RuleJury && ep.Assigned < c.JurorsPerEntry {
-				d.Short++
-			}
-		}
-		d.Categories = append(d.Categories, dc)
+	d := caDashData{caHelp: caHelp{v.Lang}, Dashboard: dash, C: dash.Campaign, PhaseLabel: v.T("campaign_admin.phase_" + dash.Phase)}
+	for _, dc := range dash.Categories {
+		d.Cats = append(d.Cats, caDashCategory{DashboardCategory: dc, Kind: kindLabel(v, dc.Category.Kind), Rule: ruleLabel(v, dc.Category.Rule)})
 	}
 	v.Data = d
 	s.render(w, r, http.StatusOK, "campaign_admin_dashboard", v)
@@ -211,7 +150,6 @@ type caEntryProgress struct {
 	P        campaign.EntryProgress
 	Category string
 	Jury     bool
-	Short    bool
 }
 
 type caJuryData struct {
@@ -286,7 +224,6 @@ func (s *Server) renderJury(w http.ResponseWriter, r *http.Request, status int, 
 			row.Category = cat.Name.In(v.Lang)
 			row.Jury = cat.Rule == campaign.RuleJury
 		}
-		row.Short = row.Jury && ep.Assigned < d.C.JurorsPerEntry
 		d.Entries = append(d.Entries, row)
 	}
 	d.Conflicts = conflictRows(v, d.caHelp, conflicts, titles, names, 0)

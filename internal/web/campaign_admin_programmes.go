@@ -83,26 +83,13 @@ func (s *Server) adminCampaigns(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ps, err := s.app.Campaigns.Programmes(ctx)
+	ps, err := s.app.Campaigns.ManagedProgrammes(ctx, u)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	for _, p := range ps {
-		full, err := s.app.Campaigns.Programme(ctx, p.ID)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		if !campaign.Can(u, campaign.ActionManage, campaign.Standing{ProgrammeAdmin: slices.Contains(full.AdminIDs, u.ID)}) {
-			continue
-		}
-		cs, err := s.app.Campaigns.Campaigns(ctx, p.ID)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		d.Programmes = append(d.Programmes, caProgrammeRow{P: *full, Campaigns: s.campaignRows(v, cs)})
+		d.Programmes = append(d.Programmes, caProgrammeRow{P: p.Programme, Campaigns: s.campaignRows(v, p.Campaigns)})
 	}
 	v.Data = d
 	s.render(w, r, status, "campaign_admin_list", v)
