@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
-	_ "time/tzdata" // the campaign windows are entered in Finnish time wherever the server runs
 
 	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/i18n"
@@ -84,49 +82,6 @@ func (s *Server) campaignAdminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /campaigns/feedback", s.campaignFeedback)
 	mux.HandleFunc("GET /deeds/{id}/enter", s.deedEnter)
 	mux.HandleFunc("POST /deeds/{id}/enter", s.deedEnter)
-}
-
-// helsinki is the time zone the campaign windows are entered and shown
-// in: the campaigns are Finnish, whatever zone the server or the browser
-// is in.
-var helsinki = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Helsinki")
-	if err != nil {
-		panic(err) // time/tzdata is embedded, so this cannot happen
-	}
-	return loc
-}()
-
-// localInput formats t for a datetime-local input in Finnish time.
-func localInput(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(helsinki).Format("2006-01-02T15:04")
-}
-
-// localLayouts are what a datetime field accepts: the browsers' own
-// datetime-local value, and what people type where the browser shows a
-// plain text box.
-var localLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2.1.2006 15.04", "2.1.2006 15:04", "2.1.2006 klo 15.04"}
-
-// parseLocal reads a time in Finnish time. Empty is the zero time, left
-// for the service to call required; a time that does not parse is not ok.
-// A time in the hour skipped when summer time starts (03.00–04.00 on the
-// last Sunday of March) does not exist and is moved an hour forward; one
-// in the hour repeated in October is read, as Go's time package reads it,
-// in winter time. The form shows the stored time back, so either is seen.
-func parseLocal(raw string) (time.Time, bool) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return time.Time{}, true
-	}
-	for _, layout := range localLayouts {
-		if t, err := time.ParseInLocation(layout, raw, helsinki); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
 }
 
 // parseCount reads a whole number from a form; empty is 0.
@@ -263,34 +218,15 @@ func (s *Server) managedCampaign(w http.ResponseWriter, r *http.Request) (*campa
 }
 
 // caHelp gives the campaign templates what the shared template functions
-// lack: Finnish time, numbers with the language's decimal sign, and
-// three-language names marked with the language they are shown in.
+// lack: Finnish time (timeFormat's Date, Time and TimePtr), numbers with
+// the language's decimal sign, and three-language names marked with the
+// language they are shown in.
 type caHelp struct {
-	lang string
+	timeFormat
 }
 
-// Time shows a moment in Finnish time.
-func (h caHelp) Time(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	t = t.In(helsinki)
-	switch h.lang {
-	case "sv":
-		return fmt.Sprintf("%s kl. %d.%02d", t.Format("2.1.2006"), t.Hour(), t.Minute())
-	case "en":
-		return t.Format("2 Jan 2006, 15:04")
-	}
-	return fmt.Sprintf("%s klo %d.%02d", t.Format("2.1.2006"), t.Hour(), t.Minute())
-}
-
-// TimePtr is Time for an optional moment.
-func (h caHelp) TimePtr(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return h.Time(*t)
-}
+// help is caHelp for a page in lang.
+func help(lang string) caHelp { return caHelp{timeFormat{lang}} }
 
 // Window shows a window from its opening to its closing.
 func (h caHelp) Window(w campaign.Window) string {
@@ -503,7 +439,7 @@ func (s *Server) entryLangs(ctx context.Context, u *user.User, campaignID int64)
 	}
 	out := make(map[int64]string, len(entries))
 	for _, e := range entries {
-		out[e.ID] = caHelp{}.EntryLang(e)
+		out[e.ID] = help("").EntryLang(e)
 	}
 	return out, nil
 }

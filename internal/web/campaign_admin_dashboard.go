@@ -53,7 +53,7 @@ func (s *Server) adminCampaignDashboard(w http.ResponseWriter, r *http.Request) 
 		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
 		v.Notice = v.T("campaign_admin.enrolled_n", n)
 	}
-	d := caDashData{caHelp: caHelp{v.Lang}, Dashboard: dash, C: dash.Campaign, PhaseLabel: v.T("campaign_admin.phase_" + dash.Phase)}
+	d := caDashData{caHelp: help(v.Lang), Dashboard: dash, C: dash.Campaign, PhaseLabel: v.T("campaign_admin.phase_" + dash.Phase)}
 	for _, dc := range dash.Categories {
 		d.Cats = append(d.Cats, caDashCategory{DashboardCategory: dc, Kind: kindLabel(v, dc.Category.Kind), Rule: ruleLabel(v, dc.Category.Rule)})
 	}
@@ -185,7 +185,7 @@ func (s *Server) adminJury(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderJury(w http.ResponseWriter, r *http.Request, status int, v *view, d caJuryData) {
 	ctx := r.Context()
 	u := currentUser(r)
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	var err error
 	if d.Invitations, err = s.app.Campaigns.Invitations(ctx, u, d.C.ID); err != nil {
 		s.campaignFail(w, r, err)
@@ -373,7 +373,7 @@ func (s *Server) renderEntry(w http.ResponseWriter, r *http.Request, status int,
 	ctx := r.Context()
 	u := currentUser(r)
 	c, e := d.C, d.E
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	v.Title = e.Title
 	d.Cat = c.Category(e.CategoryID)
 	jurors, err := s.app.Campaigns.Jurors(ctx, u, c.ID)
@@ -638,7 +638,7 @@ func (s *Server) adminResults(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status int, v *view, d caResultsData) {
 	ctx := r.Context()
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	rk, err := s.app.Campaigns.Ranking(ctx, currentUser(r), d.C.ID)
 	if err != nil {
 		s.campaignFail(w, r, err)
@@ -717,7 +717,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.newView(r, "campaign_admin.audit_title", nil)
-	d := caAuditData{caHelp: caHelp{v.Lang}, C: c}
+	d := caAuditData{caHelp: help(v.Lang), C: c}
 	for _, a := range log {
 		label := a.Action
 		if key := "campaign_admin.audit_" + a.Action; s.cat.Has(v.Lang, key) {

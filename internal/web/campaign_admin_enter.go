@@ -148,7 +148,7 @@ func (s *Server) campaignEnter(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	var err error
 	if d.Open, err = s.openCampaigns(ctx); err != nil {
 		s.serverError(w, r, err)
@@ -214,7 +214,7 @@ func (s *Server) entryErrors(ctx context.Context, fe campaign.FieldErrors, categ
 		}
 		if key == campaign.ErrKeyWindowClosed {
 			if c, err := s.app.Campaigns.CategoryCampaign(ctx, categoryID); err == nil {
-				key = "error.campaign_entry_closed|" + caHelp{lang}.Time(c.Entry.Closes)
+				key = "error.campaign_entry_closed|" + help(lang).Time(c.Entry.Closes)
 			}
 		}
 		out[field] = key
@@ -278,7 +278,7 @@ func (s *Server) deedEnter(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	if d.Open, err = s.openCampaigns(ctx); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -310,7 +310,7 @@ func (s *Server) campaignFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	v := s.newView(r, "campaign_feedback.title", nil)
-	d := caFeedbackData{caHelp: caHelp{v.Lang}}
+	d := caFeedbackData{caHelp: help(v.Lang)}
 	mine, err := s.myEntries(ctx, u, 0)
 	if err != nil {
 		s.serverError(w, r, err)

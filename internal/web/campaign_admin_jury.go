@@ -40,7 +40,7 @@ func (s *Server) juryHome(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	v := s.newView(r, "campaign_jury.title", nil)
-	d := caJuryHomeData{caHelp: caHelp{v.Lang}}
+	d := caJuryHomeData{caHelp: help(v.Lang)}
 	cs, err := s.app.Campaigns.JuryCampaigns(ctx, u)
 	if err != nil {
 		s.campaignFail(w, r, err)
@@ -245,7 +245,7 @@ func (s *Server) juryEntryOf(w http.ResponseWriter, r *http.Request, id int64) (
 // from what was posted, and builds the error summary itself: the
 // criteria's names are the labels of its lines.
 func (s *Server) renderJuryEntry(w http.ResponseWriter, r *http.Request, status int, v *view, d caJuryEntryData, errs map[string]string, posted map[int64][2]string) {
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	v.Title = d.E.Title
 	d.Open = d.C.Judging.Contains(store.Now())
 	msg := func(key string) string {

@@ -65,7 +65,7 @@ func (s *Server) adminCampaigns(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	v := s.newView(r, "campaign_admin.title", nil)
-	d := caListData{caHelp: caHelp{v.Lang}, CanCreate: campaign.Can(u, campaign.ActionCreateProgramme, campaign.Standing{})}
+	d := caListData{caHelp: help(v.Lang), CanCreate: campaign.Can(u, campaign.ActionCreateProgramme, campaign.Standing{})}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		d.Form = programmeInput(r)
@@ -141,7 +141,7 @@ func (s *Server) adminProgramme(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderProgramme(w http.ResponseWriter, r *http.Request, status int, v *view, d caProgrammeData) {
 	ctx := r.Context()
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	d.Me = currentUser(r).ID
 	for _, id := range d.P.AdminIDs {
 		a, err := s.app.Users.Get(ctx, id)
@@ -359,7 +359,7 @@ func (s *Server) adminCampaignNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderCampaignForm(w http.ResponseWriter, r *http.Request, status int, v *view, d caCampaignData) {
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	d.Now = d.Time(store.Now())
 	v.Data = d
 	s.render(w, r, status, "campaign_admin_campaign", v)
@@ -495,7 +495,7 @@ func (s *Server) adminCategory(w http.ResponseWriter, r *http.Request) {
 		v.setErrors(errs, categoryFieldOrder)
 		status = http.StatusUnprocessableEntity
 	}
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	for _, k := range []campaign.Kind{campaign.KindDeed, campaign.KindOrg} {
 		d.Kinds = append(d.Kinds, option{Value: string(k), Label: kindLabel(v, k), Selected: d.Form.Kind == string(k)})
 	}
@@ -620,7 +620,7 @@ func (s *Server) adminCriterion(w http.ResponseWriter, r *http.Request) {
 		v.setErrors(errs, criterionFieldOrder)
 		status = http.StatusUnprocessableEntity
 	}
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	v.Data = d
 	s.render(w, r, status, "campaign_admin_criterion", v)
 }
