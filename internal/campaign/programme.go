@@ -119,19 +119,33 @@ func (s *Service) ManagedProgrammes(ctx context.Context, u *user.User) ([]Progra
 	if u == nil || u.Disabled {
 		return nil, nil
 	}
-	where, args := "WHERE id IN (SELECT programme_id FROM programme_admins WHERE user_id = ?)", []any{u.ID}
-	if Can(u, ActionManage, Standing{}) {
-		where, args = "", nil
+	// Site admins run every programme; the others those they are listed
+	// for.
+	mine, args := "", []any{}
+	if !Can(u, ActionManage, Standing{}) {
+		mine, args = "IN (SELECT programme_id FROM programme_admins WHERE user_id = ?)", []any{u.ID}
+	}
+	where := ""
+	if mine != "" {
+		where = "WHERE id " + mine
 	}
 	ps, err := s.queryProgrammes(ctx, where, args...)
 	if err != nil || len(ps) == 0 {
 		return nil, err
 	}
-	admins, err := s.programmeAdmins(ctx)
+	where = ""
+	if mine != "" {
+		where = "WHERE programme_id " + mine
+	}
+	admins, err := s.programmeAdmins(ctx, where, args...)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.Campaigns(ctx, 0)
+	where = ""
+	if mine != "" {
+		where = "c.programme_id " + mine
+	}
+	cs, err := s.queryCampaigns(ctx, where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -148,9 +162,10 @@ func (s *Service) ManagedProgrammes(ctx context.Context, u *user.User) ([]Progra
 	return out, nil
 }
 
-// programmeAdmins maps every programme to its admins' ids.
-func (s *Service) programmeAdmins(ctx context.Context) (map[int64][]int64, error) {
-	rows, err := s.db.Query(ctx, `SELECT programme_id, user_id FROM programme_admins ORDER BY programme_id, user_id`)
+// programmeAdmins maps the programmes that where (on programme_admins)
+// picks to their admins' ids.
+func (s *Service) programmeAdmins(ctx context.Context, where string, args ...any) (map[int64][]int64, error) {
+	rows, err := s.db.Query(ctx, `SELECT programme_id, user_id FROM programme_admins `+where+` ORDER BY programme_id, user_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("campaign: programme admins: %w", err)
 	}
