@@ -27,9 +27,9 @@ type templates struct {
 func parseTemplates(fsys fs.FS, cat *i18n.Catalog) (*templates, error) {
 	funcs := template.FuncMap{
 		"paras":    paragraphs,
-		"date":     func(t time.Time) string { return t.Format("2.1.2006") },
-		"datePtr":  func(t *time.Time) string { return formatDatePtr(t) },
-		"dateTime": func(t time.Time) string { return t.UTC().Format("2.1.2006 15.04 UTC") },
+		"date":     func(lang string, t time.Time) string { return timeFormat{lang}.Date(t) },
+		"datePtr":  func(lang string, t *time.Time) string { return timeFormat{lang}.DatePtr(t) },
+		"dateTime": func(lang string, t time.Time) string { return timeFormat{lang}.Time(t) },
 		"join":     strings.Join,
 		"add":      func(a, b int) int { return a + b },
 		"contains": func(list []string, v string) bool {
@@ -68,13 +68,6 @@ func parseTemplates(fsys fs.FS, cat *i18n.Catalog) (*templates, error) {
 		t.pages[name] = clone
 	}
 	return t, nil
-}
-
-func formatDatePtr(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.Format("2.1.2006")
 }
 
 // paragraphs turns plain text into escaped paragraphs, keeping the author's
