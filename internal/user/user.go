@@ -35,7 +35,14 @@ type User struct {
 	Lang      string
 	Disabled  bool
 	CreatedAt time.Time
+	// EmailVerifiedAt is when the person confirmed the address by a link
+	// sent to it; zero until then.
+	EmailVerifiedAt time.Time
 }
+
+// Verified reports whether u's e-mail address is confirmed: only then does
+// an account do more than read (vote, write, comment).
+func (u *User) Verified() bool { return u != nil && !u.EmailVerifiedAt.IsZero() }
 
 // IsModerator reports whether u may publish and return deeds of any
 // organisation.
@@ -83,6 +90,9 @@ type NewUser struct {
 	Role     Role
 	OrgID    int64
 	Lang     string // fi, sv or en; anything else becomes fi
+	// Unverified leaves the e-mail address to be confirmed by the person
+	// (self-registration); accounts an admin makes are confirmed at once.
+	Unverified bool
 }
 
 // normalizeEmail gives the form e-mails are stored and looked up in.
@@ -184,9 +194,14 @@ func (s *Service) Create(ctx context.Context, in NewUser) (*User, error) {
 		return nil, fmt.Errorf("user: create: %w", err)
 	}
 	now := store.Now()
-	id, err := store.InsertID(ctx, s.db, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now)
+	var verified any
+	var verifiedAt time.Time
+	if !in.Unverified {
+		verified, verifiedAt = now, now
+	}
+	id, err := store.InsertID(ctx, s.db, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at, email_verified_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now, verified)
 	if store.IsUniqueViolation(err) {
 		// Another request created the same e-mail since the check above.
 		return nil, FieldErrors{"email": "error.email_taken"}
@@ -194,7 +209,7 @@ func (s *Service) Create(ctx context.Context, in NewUser) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("user: create: %w", err)
 	}
-	return &User{ID: id, Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now}, nil
+	return &User{ID: id, Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now, EmailVerifiedAt: verifiedAt}, nil
 }
 
 // nullID stores "no organisation" as NULL, which the foreign key needs.
@@ -203,16 +218,20 @@ func nullID(id int64) sql.NullInt64 {
 }
 
 // userColumns are read by scanUser; the alias u lets them be joined.
-const userColumns = `u.id, u.email, u.name, u.role, u.org_id, u.lang, u.disabled, u.created_at`
+const userColumns = `u.id, u.email, u.name, u.role, u.org_id, u.lang, u.disabled, u.created_at, u.email_verified_at`
 
 // scanUser reads userColumns followed by any extra columns into extra.
 func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*User, error) {
 	var u User
 	var role string
 	var org sql.NullInt64
-	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &org, &u.Lang, &u.Disabled, &u.CreatedAt}, extra...)
+	var verified sql.NullTime
+	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &org, &u.Lang, &u.Disabled, &u.CreatedAt, &verified}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if verified.Valid {
+		u.EmailVerifiedAt = verified.Time.UTC()
 	}
 	u.Role = Role(role)
 	u.OrgID = org.Int64
