@@ -78,12 +78,13 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 	if err := a.Terms.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("app: seed vocabularies: %w", err)
 	}
+	a.Limits = throttle.New(db)
 	a.Users = user.NewService(db)
+	a.Users.UseLimits(a.Limits)
 	a.Deeds = deed.NewService(db, a.Terms)
 	a.Importer = deed.NewImporter(a.Deeds, a.Orgs, a.Terms)
 	a.Campaigns = campaign.NewService(db, a.Deeds)
 	a.Search = search.NewService(db, analysis.New(log), log)
-	a.Limits = throttle.New(db)
 	return a, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/user"
@@ -53,7 +54,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Email = r.PostFormValue("email")
-	u, err := s.app.Users.Authenticate(r.Context(), d.Email, r.PostFormValue("password"))
+	u, err := s.app.Users.SignIn(r.Context(), d.Email, r.PostFormValue("password"), s.clientAddr(r))
+	var throttled *user.ThrottledError
+	if errors.As(err, &throttled) {
+		s.log.Warn("sign-in throttled", "client", s.clientAddr(r), "wait", throttled.Wait)
+		secs := int(max(throttled.Wait, time.Second).Round(time.Second) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		v.setErrors(map[string]string{"email": "error.signin_throttled|" + waitText(v, secs)}, nil)
+		v.Data = d
+		s.render(w, r, http.StatusTooManyRequests, "login", v)
+		return
+	}
 	if errors.Is(err, user.ErrBadCredentials) {
 		v.setErrors(map[string]string{"email": "error.bad_credentials"}, nil)
 		v.Data = d
