@@ -167,6 +167,9 @@ func (a *App) HousekeepingJobs() []housekeeping.Job {
 		{Name: "expired-sessions", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
 			return count(a.Users.PurgeExpiredSessions(ctx))
 		}},
+		{Name: "spent-links", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+			return count(a.Users.PurgeSpentLinks(ctx))
+		}},
 		{Name: "unused-uploads", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
 			return count(a.Deeds.PurgeUnusedUploads(ctx))
 		}},

@@ -66,5 +66,8 @@ func (s *Service) SignIn(ctx context.Context, email, password, client string) (*
 	if err := s.limits.Reset(ctx, keys[0].name); err != nil {
 		return nil, err
 	}
+	if !u.Verified() {
+		return u, ErrUnverified
+	}
 	return u, nil
 }

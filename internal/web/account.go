@@ -65,6 +65,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusTooManyRequests, "login", v)
 		return
 	}
+	if errors.Is(err, user.ErrUnverified) {
+		// The right password, but the address is not confirmed: a new link
+		// goes out (within the mail limits) and the page says so.
+		if !s.allowMail(w, r, u.Email) {
+			return
+		}
+		if err := s.app.Users.SendLink(r.Context(), u, user.PurposeVerify, s.linkMail(u.Lang, "verify")); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.notice(w, r, "verify.pending_title", "verify.pending_text", u.Email)
+		return
+	}
 	if errors.Is(err, user.ErrBadCredentials) {
 		v.setErrors(map[string]string{"email": "error.bad_credentials"}, nil)
 		v.Data = d
@@ -93,6 +106,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/?msg=signed_out", http.StatusSeeOther)
 }
 
+// registrationsPerHour is how many accounts one client address may start
+// in an hour: an office behind one address registers a few at once.
+const registrationsPerHour = 10
+
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := s.newView(r, "register.title", nil)
@@ -112,22 +129,26 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 			errs["password2"] = "error.password_mismatch"
 		}
 		if errs == nil {
-			u, err := s.app.Users.Create(ctx, in)
+			dec, err := s.app.Limits.Allow(ctx, "register:"+s.clientAddr(r), registrationsPerHour, time.Hour)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			if !dec.Allowed {
+				s.log.Warn("registrations over the limit", "client", s.clientAddr(r))
+				s.tooMany(w, r, dec.RetryAfter)
+				return
+			}
+			err = s.app.Users.Register(user.WithClient(ctx, s.clientAddr(r)), in, user.RegisterMails{
+				Confirm: s.linkMail(v.Lang, "verify"), Exists: s.linkMail(v.Lang, "exists")})
 			if errors.As(err, &errs) {
 				// shown below
 			} else if err != nil {
 				s.serverError(w, r, err)
 				return
 			} else {
-				if err := s.setSession(w, r, u); err != nil {
-					s.serverError(w, r, err)
-					return
-				}
-				next := safeNext(d.Next)
-				if next == "/" {
-					next = "/deeds/new?msg=welcome"
-				}
-				http.Redirect(w, r, next, http.StatusSeeOther)
+				// The same answer whether the address was new or not.
+				s.notice(w, r, "verify.pending_title", "verify.pending_text", d.Email)
 				return
 			}
 		}
