@@ -117,3 +117,70 @@ func TestUnconfirmedAccountCannotSignIn(t *testing.T) {
 		wantStatus(t, s.client().post("/login", url.Values{"email": {"uusi@example.org"}, "password": {"pitkä-salasana"}}), http.StatusSeeOther)
 	})
 }
+
+// The account page changes a person's own name, language and password,
+// signs out other devices, gives a copy of the data and deletes the
+// account, keeping their deeds under "deleted user".
+func TestAccountPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		member := s.addUser("a@example.org", user.RoleMember, "kangasala")
+		d, err := s.app.Deeds.Create(context.Background(), member, deedContent(member.OrgID, "Tilin teko"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, other := s.client(), s.client()
+		c.login("a@example.org")
+		other.login("a@example.org")
+		wantStatus(t, s.client().get("/account"), http.StatusSeeOther)
+		page := c.get("/account")
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "a@example.org", "Kangasala", "tämä laite")
+
+		// Every error at once, with what was typed.
+		r := c.post("/account/profile", url.Values{"name": {""}, "ui_lang": {"de"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, `href="#f-name"`, `href="#f-ui_lang"`)
+		r = c.post("/account/profile", url.Values{"name": {"Aino Uusinimi"}, "ui_lang": {"sv"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		page = c.follow(r)
+		mustContain(t, page.body, `<html lang="sv">`, "Aino Uusinimi", "Uppgifterna har sparats.")
+		c.get("/lang/fi?next=/")
+
+		r = c.post("/account/password", url.Values{"current_password": {"väärä"}, "new_password": {"lyhyt"}, "new_password2": {"lyhyt"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Salasana ei ole oikein.", `href="#f-new_password"`)
+		r = c.post("/account/password", url.Values{"current_password": {testPassword}, "new_password": {"uusi-salasana-2"}, "new_password2": {"uusi-salasana-2"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		wantStatus(t, c.get("/account"), http.StatusOK)
+		wantStatus(t, other.get("/account"), http.StatusSeeOther)
+
+		third := s.client()
+		third.post("/login", url.Values{"email": {"a@example.org"}, "password": {"uusi-salasana-2"}})
+		wantStatus(t, third.get("/account"), http.StatusOK)
+		wantStatus(t, c.post("/account/sessions", nil), http.StatusSeeOther)
+		wantStatus(t, third.get("/account"), http.StatusSeeOther)
+		wantStatus(t, c.get("/account"), http.StatusOK)
+
+		data := c.get("/account/data.json")
+		wantStatus(t, data, http.StatusOK)
+		mustContain(t, data.body, `"email": "a@example.org"`, `"name": "Aino Uusinimi"`, `"title": "Tilin teko"`)
+
+		r = c.post("/account/delete", url.Values{"delete_password": {"uusi-salasana-2"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, `href="#f-confirm"`)
+		r = c.post("/account/delete", url.Values{"delete_password": {"uusi-salasana-2"}, "confirm": {"1"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, c.follow(r).body, "Tilisi on poistettu.")
+		wantStatus(t, c.get("/account"), http.StatusSeeOther)
+		wantStatus(t, s.client().post("/login", url.Values{"email": {"a@example.org"}, "password": {"uusi-salasana-2"}}), http.StatusUnauthorized)
+		got, err := s.app.Deeds.Get(context.Background(), &user.User{ID: -1, Role: user.RoleAdmin}, d.ID)
+		if err != nil || got.Title != "Tilin teko" || got.AuthorName != user.DeletedName {
+			t.Fatalf("the deed after deleting its writer: %+v %v", got, err)
+		}
+		// The address is free again.
+		org := itoa(orgID(t, s, "kangasala"))
+		wantStatus(t, s.client().post("/register", url.Values{"email": {"a@example.org"}, "name": {"Uusi"}, "org": {org}, "password": {"pitkä-salasana"}, "password2": {"pitkä-salasana"}}), http.StatusOK)
+		mailedLink(t, s, "a@example.org", "/account/verify?token=")
+	})
+}

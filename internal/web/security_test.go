@@ -406,3 +406,8 @@ func TestSignInBackoff(t *testing.T) {
 		wantStatus(t, c.post("/login", url.Values{"email": {"a@example.org"}, "password": {testPassword}}), http.StatusSeeOther)
 	})
 }
+
+// deedContent is a draft's content for tests that need one.
+func deedContent(orgID int64, title string) deed.Content {
+	return deed.Content{Lang: "fi", Title: title, OrgID: orgID}
+}
