@@ -8,11 +8,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/tekotori/tekotori/internal/field"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tekotori/tekotori/internal/fault"
+	"github.com/tekotori/tekotori/internal/field"
 	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/store"
 )
@@ -50,7 +51,7 @@ type Term struct {
 }
 
 // ErrNotFound is returned for a term that does not exist.
-var ErrNotFound = errors.New("taxonomy: term not found")
+var ErrNotFound = fault.New(fault.NotFound, "taxonomy: term not found")
 
 // FieldErrors maps a form field to the translation key of its problem.
 type FieldErrors = field.Errors

@@ -7,22 +7,23 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/tekotori/tekotori/internal/field"
 	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/tekotori/tekotori/internal/fault"
+	"github.com/tekotori/tekotori/internal/field"
 	"github.com/tekotori/tekotori/internal/store"
 )
 
 // ErrNotFound is returned for an account or session that does not exist.
-var ErrNotFound = errors.New("user: not found")
+var ErrNotFound = fault.New(fault.NotFound, "user: not found")
 
 // ErrBadCredentials is the one answer to a failed sign-in, whether the
 // e-mail is unknown, the password wrong or the account disabled, so that
 // the answer does not tell which e-mails have accounts.
-var ErrBadCredentials = errors.New("user: wrong e-mail or password")
+var ErrBadCredentials = fault.New(fault.Unauthenticated, "user: wrong e-mail or password")
 
 // User is an account as the rest of the application sees it; the password
 // hash never leaves this package.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime/debug"
@@ -43,6 +44,9 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			u, err = s.app.Users.SessionUser(ctx, c.Value)
 			if err != nil {
+				if !errors.Is(err, user.ErrNotFound) {
+					s.log.Error("session lookup failed; treating the request as signed out", "path", r.URL.Path, "err", err)
+				}
 				u = nil
 			}
 		}
