@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tekotori/tekotori/internal/store"
+	"github.com/tekotori/tekotori/internal/user"
 )
 
 var codeRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,59}$`)
@@ -35,10 +36,13 @@ type orgRow struct {
 
 // Create adds a company, joint authority or other body. Municipality and
 // county organisations come from Sync only and are refused with
-// "error.kind_invalid". Invalid input gives FieldErrors. Sync must have run,
+// "error.kind_invalid". Only admins may. Invalid input gives FieldErrors. Sync must have run,
 // because the places are checked against the registry and referenced in
 // the database.
-func (s *Service) Create(ctx context.Context, in Input) (*Org, error) {
+func (s *Service) Create(ctx context.Context, actor *user.User, in Input) (*Org, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("org: create: %w", ErrForbidden)
+	}
 	var id int64
 	err := s.retryCode(ctx, func(tx *store.Tx) error {
 		var err error
@@ -86,8 +90,12 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, in Input) (int64, er
 // Update changes an organisation. An empty Code keeps the current one,
 // since codes are in links people have saved. For municipality and county
 // organisations only Code and Website are taken from in: the registry owns
-// their kind, names and places, and Sync would put them back anyway.
-func (s *Service) Update(ctx context.Context, id int64, in Input) (*Org, error) {
+// their kind, names and places, and Sync would put them back anyway. Only
+// admins may.
+func (s *Service) Update(ctx context.Context, actor *user.User, id int64, in Input) (*Org, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("org: update %d: %w", id, ErrForbidden)
+	}
 	err := s.retryCode(ctx, func(tx *store.Tx) error {
 		cur, err := queryOrg(ctx, tx, "o.id = ?", id)
 		if err != nil {
@@ -284,7 +292,11 @@ func validURL(s string) bool {
 // AddUnit adds a unit to an organisation. Names are trimmed, and one that
 // differs from an existing unit's only in letter case counts as taken, so
 // that an organisation does not end up with two spellings of one unit.
-func (s *Service) AddUnit(ctx context.Context, orgID int64, name string) (*Unit, error) {
+// Only admins may.
+func (s *Service) AddUnit(ctx context.Context, actor *user.User, orgID int64, name string) (*Unit, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("org: add unit: %w", ErrForbidden)
+	}
 	name = strings.TrimSpace(name)
 	if fe := checkUnitName(name); fe != nil {
 		return nil, fe
@@ -318,7 +330,10 @@ func (s *Service) AddUnit(ctx context.Context, orgID int64, name string) (*Unit,
 }
 
 // RenameUnit renames a unit under the same rules as AddUnit.
-func (s *Service) RenameUnit(ctx context.Context, unitID int64, name string) error {
+func (s *Service) RenameUnit(ctx context.Context, actor *user.User, unitID int64, name string) error {
+	if !actor.CanAdminister() {
+		return fmt.Errorf("org: rename unit: %w", ErrForbidden)
+	}
 	name = strings.TrimSpace(name)
 	if fe := checkUnitName(name); fe != nil {
 		return fe
@@ -347,8 +362,11 @@ func (s *Service) RenameUnit(ctx context.Context, unitID int64, name string) err
 }
 
 // DeleteUnit removes a unit; deeds credited to it keep their organisation
-// and lose only the unit.
-func (s *Service) DeleteUnit(ctx context.Context, unitID int64) error {
+// and lose only the unit. Only admins may.
+func (s *Service) DeleteUnit(ctx context.Context, actor *user.User, unitID int64) error {
+	if !actor.CanAdminister() {
+		return fmt.Errorf("org: delete unit: %w", ErrForbidden)
+	}
 	res, err := s.db.Exec(ctx, "DELETE FROM org_units WHERE id = ?", unitID)
 	if err != nil {
 		return fmt.Errorf("org: delete unit: %w", err)
@@ -393,8 +411,12 @@ func checkUnitFree(ctx context.Context, q store.Querier, orgID, self int64, name
 // only matches organisations of that municipality or, for bodies with no
 // municipality, of its county, so that two cities' "Sivistystoimi" stay
 // apart. When nothing matches, it creates an organisation of kind
-// (company when empty) in that municipality and reports created.
-func (s *Service) FindOrCreate(ctx context.Context, name, municipality string, kind Kind) (*Org, bool, error) {
+// (company when empty) in that municipality and reports created. Creating
+// is an admin's edit like Create, so actor must be an admin.
+func (s *Service) FindOrCreate(ctx context.Context, actor *user.User, name, municipality string, kind Kind) (*Org, bool, error) {
+	if !actor.CanAdminister() {
+		return nil, false, fmt.Errorf("org: find or create: %w", ErrForbidden)
+	}
 	name = strings.TrimSpace(name)
 	municipality = strings.TrimSpace(municipality)
 	if name == "" {

@@ -121,6 +121,9 @@ type Input struct {
 // ErrNotFound is returned when an organisation or unit does not exist.
 var ErrNotFound = fault.New(fault.NotFound, "org: not found")
 
+// ErrForbidden is returned when the actor may not edit organisations.
+var ErrForbidden = fault.New(fault.Forbidden, "org: not allowed")
+
 // FieldErrors maps an input field ("code", "kind", "name_fi", "name_sv",
 // "name_en", "website", "municipality_code", "county_code", and "name" for
 // units) to a translation key, so that a form can show each message next to

@@ -16,6 +16,7 @@ import (
 	"github.com/tekotori/tekotori/internal/field"
 	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/store"
+	"github.com/tekotori/tekotori/internal/user"
 )
 
 // Kind names a vocabulary.
@@ -52,6 +53,9 @@ type Term struct {
 
 // ErrNotFound is returned for a term that does not exist.
 var ErrNotFound = fault.New(fault.NotFound, "taxonomy: term not found")
+
+// ErrForbidden is returned when the actor may not edit the vocabularies.
+var ErrForbidden = fault.New(fault.Forbidden, "taxonomy: not allowed")
 
 // FieldErrors maps a form field to the translation key of its problem.
 type FieldErrors = field.Errors
@@ -163,9 +167,16 @@ func (in *Input) validate() FieldErrors {
 	return errs
 }
 
-// Create adds a term to vocabulary k.
-func (s *Service) Create(ctx context.Context, k Kind, in Input) (*Term, error) {
-	if errs := in.validate(); len(errs) > 0 {
+// Create adds a term to vocabulary k; only admins may.
+func (s *Service) Create(ctx context.Context, actor *user.User, k Kind, in Input) (*Term, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("taxonomy: create: %w", ErrForbidden)
+	}
+	errs := in.validate()
+	if _, err := ParseKind(string(k)); err != nil {
+		errs["kind"] = "error.choice_invalid"
+	}
+	if len(errs) > 0 {
 		return nil, errs
 	}
 	id, err := store.InsertID(ctx, s.db, `INSERT INTO terms (kind, slug, label_fi, label_sv, label_en, position, active) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -179,9 +190,12 @@ func (s *Service) Create(ctx context.Context, k Kind, in Input) (*Term, error) {
 	return s.Get(ctx, id)
 }
 
-// Update changes a term. Deeds refer to terms by id, so a new slug or
-// label shows on every deed at once.
-func (s *Service) Update(ctx context.Context, id int64, in Input) (*Term, error) {
+// Update changes a term; only admins may. Deeds refer to terms by id, so a
+// new slug or label shows on every deed at once.
+func (s *Service) Update(ctx context.Context, actor *user.User, id int64, in Input) (*Term, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("taxonomy: update %d: %w", id, ErrForbidden)
+	}
 	if errs := in.validate(); len(errs) > 0 {
 		return nil, errs
 	}

@@ -20,6 +20,9 @@ import (
 // ErrNotFound is returned for an account or session that does not exist.
 var ErrNotFound = fault.New(fault.NotFound, "user: not found")
 
+// ErrForbidden is returned when the actor may not do what they tried.
+var ErrForbidden = fault.New(fault.Forbidden, "user: not allowed")
+
 // ErrBadCredentials is the one answer to a failed sign-in, whether the
 // e-mail is unknown, the password wrong or the account disabled, so that
 // the answer does not tell which e-mails have accounts.
@@ -36,7 +39,22 @@ type User struct {
 	Lang      string
 	Disabled  bool
 	CreatedAt time.Time
+	// system marks the actor System returns; no account row or form can
+	// set it.
+	system bool
 }
+
+// System is the actor of the server's own console: the command line
+// (tekotori user add, tekotori import) and the demo data. Whoever runs
+// those already holds the database, so it may do what an admin may; it is
+// an explicit actor rather than a nil that a service would have to guess
+// about, and the audit log names it. It has no account (ID 0).
+func System() *User {
+	return &User{Name: "tekotori", Role: RoleAdmin, Lang: defaultLang, system: true}
+}
+
+// IsSystem reports whether u is the console's actor from System.
+func (u *User) IsSystem() bool { return u != nil && u.system }
 
 // IsModerator reports whether u may publish and return deeds of any
 // organisation.
@@ -47,6 +65,13 @@ func (u *User) IsModerator() bool {
 // IsAdmin reports whether u may do everything.
 func (u *User) IsAdmin() bool {
 	return u != nil && u.Role.AtLeast(RoleAdmin)
+}
+
+// CanAdminister reports whether u may edit what only admins edit: the
+// vocabularies, organisations and their units, roles and site settings,
+// and read the audit log of those edits.
+func (u *User) CanAdminister() bool {
+	return u.IsAdmin() && !u.Disabled
 }
 
 // Input limits.
@@ -198,6 +223,16 @@ func (s *Service) Create(ctx context.Context, in NewUser) (*User, error) {
 	return &User{ID: id, Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now}, nil
 }
 
+// Add creates an account with the role in in on an admin's behalf, as
+// the command line's `tekotori user add` does as System. Create, which
+// does not ask who acts, is for signing up.
+func (s *Service) Add(ctx context.Context, actor *User, in NewUser) (*User, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("user: add: %w", ErrForbidden)
+	}
+	return s.Create(ctx, in)
+}
+
 // nullID stores "no organisation" as NULL, which the foreign key needs.
 func nullID(id int64) sql.NullInt64 {
 	return sql.NullInt64{Int64: id, Valid: id != 0}
@@ -296,9 +331,12 @@ func (s *Service) List(ctx context.Context) ([]User, error) {
 }
 
 // SetRole changes what an account may do and for which organisation
-// (0 = none). Bad input gives FieldErrors. Sessions look the account up
-// on every request, so the change applies at once.
-func (s *Service) SetRole(ctx context.Context, id int64, role Role, orgID int64) error {
+// (0 = none); only admins may. Bad input gives FieldErrors. Sessions look
+// the account up on every request, so the change applies at once.
+func (s *Service) SetRole(ctx context.Context, actor *User, id int64, role Role, orgID int64) error {
+	if !actor.CanAdminister() {
+		return fmt.Errorf("user: set role %d: %w", id, ErrForbidden)
+	}
 	errs := FieldErrors{}
 	if err := s.checkRoleOrg(ctx, role, orgID, errs); err != nil {
 		return fmt.Errorf("user: set role %d: %w", id, err)

@@ -18,7 +18,7 @@ func (s *Server) requireAdmin(w http.ResponseWriter, r *http.Request) (*user.Use
 		s.redirectToLogin(w, r, "")
 		return nil, false
 	}
-	if !u.IsAdmin() {
+	if !u.CanAdminister() {
 		s.forbidden(w, r)
 		return nil, false
 	}
@@ -51,7 +51,8 @@ func termInput(r *http.Request) taxonomy.Input {
 }
 
 func (s *Server) adminTerms(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAdmin(w, r); !ok {
+	u, ok := s.requireAdmin(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -59,31 +60,25 @@ func (s *Server) adminTerms(w http.ResponseWriter, r *http.Request) {
 	d := termsData{Form: taxonomy.Input{Active: true}}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
-		k, err := taxonomy.ParseKind(r.PostFormValue("kind"))
 		in := termInput(r)
 		d.Form, d.Kind = in, r.PostFormValue("kind")
-		if err != nil {
-			v.setErrors(map[string]string{"kind": "error.choice_invalid"}, nil)
+		_, err := s.app.Terms.Create(ctx, u, taxonomy.Kind(d.Kind), in)
+		var fe taxonomy.FieldErrors
+		switch {
+		case errors.As(err, &fe):
+			v.setErrors(fe, []string{"kind", "slug", "label_fi", "label_sv", "label_en"})
 			status = http.StatusUnprocessableEntity
-		} else {
-			_, err = s.app.Terms.Create(ctx, k, in)
-			var fe taxonomy.FieldErrors
-			switch {
-			case errors.As(err, &fe):
-				v.setErrors(fe, []string{"slug", "label_fi", "label_sv", "label_en"})
-				status = http.StatusUnprocessableEntity
-			case err != nil:
-				s.serverError(w, r, err)
-				return
-			default:
-				http.Redirect(w, r, "/admin/terms?msg=saved", http.StatusSeeOther)
-				return
-			}
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		default:
+			http.Redirect(w, r, "/admin/terms?msg=saved", http.StatusSeeOther)
+			return
 		}
 	}
 	vocab, err := s.app.Terms.All(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	for _, k := range taxonomy.Kinds() {
@@ -99,7 +94,8 @@ type termData struct {
 }
 
 func (s *Server) adminTerm(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAdmin(w, r); !ok {
+	u, ok := s.requireAdmin(w, r)
+	if !ok {
 		return
 	}
 	id, ok := pathID(r)
@@ -109,12 +105,8 @@ func (s *Server) adminTerm(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	t, err := s.app.Terms.Get(ctx, id)
-	if errors.Is(err, taxonomy.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := s.newView(r, "admin.term_title", nil)
@@ -122,14 +114,14 @@ func (s *Server) adminTerm(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		d.Form = termInput(r)
-		_, err := s.app.Terms.Update(ctx, id, d.Form)
+		_, err := s.app.Terms.Update(ctx, u, id, d.Form)
 		var fe taxonomy.FieldErrors
 		switch {
 		case errors.As(err, &fe):
 			v.setErrors(fe, []string{"slug", "label_fi", "label_sv", "label_en"})
 			status = http.StatusUnprocessableEntity
 		case err != nil:
-			s.serverError(w, r, err)
+			s.fail(w, r, err)
 			return
 		default:
 			http.Redirect(w, r, "/admin/terms?msg=saved", http.StatusSeeOther)
@@ -182,7 +174,8 @@ func (s *Server) orgFormOptions(r *http.Request, v *view, d *orgFormData) error 
 }
 
 func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAdmin(w, r); !ok {
+	u, ok := s.requireAdmin(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -191,14 +184,14 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		d.Form = orgInput(r)
-		o, err := s.app.Orgs.Create(ctx, d.Form)
+		o, err := s.app.Orgs.Create(ctx, u, d.Form)
 		var fe org.FieldErrors
 		switch {
 		case errors.As(err, &fe):
 			v.setErrors(fe, orgFieldOrder)
 			status = http.StatusUnprocessableEntity
 		case err != nil:
-			s.serverError(w, r, err)
+			s.fail(w, r, err)
 			return
 		default:
 			http.Redirect(w, r, fmt.Sprintf("/admin/organisations/%d?msg=saved", o.ID), http.StatusSeeOther)
@@ -220,7 +213,8 @@ func (s *Server) adminOrgs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminOrg(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAdmin(w, r); !ok {
+	u, ok := s.requireAdmin(w, r)
+	if !ok {
 		return
 	}
 	id, ok := pathID(r)
@@ -230,12 +224,8 @@ func (s *Server) adminOrg(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	o, err := s.app.Orgs.Get(ctx, id)
-	if errors.Is(err, org.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := s.newView(r, "admin.org_title", nil)
@@ -249,14 +239,14 @@ func (s *Server) adminOrg(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		d.Form = orgInput(r)
-		_, err := s.app.Orgs.Update(ctx, id, d.Form)
+		_, err := s.app.Orgs.Update(ctx, u, id, d.Form)
 		var fe org.FieldErrors
 		switch {
 		case errors.As(err, &fe):
 			v.setErrors(fe, orgFieldOrder)
 			status = http.StatusUnprocessableEntity
 		case err != nil:
-			s.serverError(w, r, err)
+			s.fail(w, r, err)
 			return
 		default:
 			http.Redirect(w, r, fmt.Sprintf("/admin/organisations/%d?msg=saved", id), http.StatusSeeOther)
@@ -273,7 +263,8 @@ func (s *Server) adminOrg(w http.ResponseWriter, r *http.Request) {
 
 // adminOrgUnits adds, renames or removes a unit of an organisation.
 func (s *Server) adminOrgUnits(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAdmin(w, r); !ok {
+	u, ok := s.requireAdmin(w, r)
+	if !ok {
 		return
 	}
 	id, ok := pathID(r)
@@ -286,11 +277,11 @@ func (s *Server) adminOrgUnits(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch r.PostFormValue("op") {
 	case "add":
-		_, err = s.app.Orgs.AddUnit(ctx, id, r.PostFormValue("name"))
+		_, err = s.app.Orgs.AddUnit(ctx, u, id, r.PostFormValue("name"))
 	case "rename":
-		err = s.app.Orgs.RenameUnit(ctx, unitID, r.PostFormValue("name"))
+		err = s.app.Orgs.RenameUnit(ctx, u, unitID, r.PostFormValue("name"))
 	case "delete":
-		err = s.app.Orgs.DeleteUnit(ctx, unitID)
+		err = s.app.Orgs.DeleteUnit(ctx, u, unitID)
 	default:
 		s.badRequest(w, r)
 		return
@@ -300,12 +291,8 @@ func (s *Server) adminOrgUnits(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, fmt.Sprintf("/admin/organisations/%d?msg=unit_refused", id), http.StatusSeeOther)
 		return
 	}
-	if errors.Is(err, org.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/organisations/%d?msg=saved", id), http.StatusSeeOther)
@@ -372,7 +359,8 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
 
 // adminUser changes a person's role and organisation.
 func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAdmin(w, r); !ok {
+	u, ok := s.requireAdmin(w, r)
+	if !ok {
 		return
 	}
 	id, ok := pathID(r)
@@ -380,13 +368,10 @@ func (s *Server) adminUser(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	role, err := user.ParseRole(r.PostFormValue("role"))
-	if err != nil {
-		s.badRequest(w, r)
-		return
-	}
+	// The service refuses an unknown role or organisation; an empty or
+	// unreadable organisation means none.
 	orgID, _ := strconv.ParseInt(r.PostFormValue("org"), 10, 64)
-	err = s.app.Users.SetRole(r.Context(), id, role, orgID)
+	err := s.app.Users.SetRole(r.Context(), u, id, user.Role(r.PostFormValue("role")), orgID)
 	var fe user.FieldErrors
 	if errors.As(err, &fe) {
 		http.Redirect(w, r, "/admin/users?msg=user_refused", http.StatusSeeOther)
