@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/tekotori/tekotori/internal/analysis"
+	"github.com/tekotori/tekotori/internal/audit"
 	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/finland"
@@ -21,12 +22,15 @@ import (
 
 // App holds the services of one running platform.
 type App struct {
-	DB       *store.DB
-	Log      *slog.Logger
-	Places   *finland.Registry
-	Orgs     *org.Service
-	Terms    *taxonomy.Service
-	Users    *user.Service
+	DB     *store.DB
+	Log    *slog.Logger
+	Places *finland.Registry
+	Orgs   *org.Service
+	Terms  *taxonomy.Service
+	Users  *user.Service
+	// Audit reads the log of site administration, which the services
+	// write.
+	Audit    *audit.Service
 	Deeds    *deed.Service
 	Importer *deed.Importer
 	// Campaigns runs award campaigns.
@@ -73,6 +77,7 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("app: seed vocabularies: %w", err)
 	}
 	a.Users = user.NewService(db)
+	a.Audit = audit.NewService(db)
 	a.Deeds = deed.NewService(db, a.Terms)
 	a.Importer = deed.NewImporter(a.Deeds, a.Orgs, a.Terms)
 	a.Campaigns = campaign.NewService(db, a.Deeds)

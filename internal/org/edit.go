@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/tekotori/tekotori/internal/audit"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/user"
 )
@@ -46,7 +47,7 @@ func (s *Service) Create(ctx context.Context, actor *user.User, in Input) (*Org,
 	var id int64
 	err := s.retryCode(ctx, func(tx *store.Tx) error {
 		var err error
-		id, err = s.create(ctx, tx, in)
+		id, err = s.create(ctx, tx, actor, in)
 		return err
 	})
 	if err != nil {
@@ -72,7 +73,7 @@ func (s *Service) retryCode(ctx context.Context, fn func(tx *store.Tx) error) er
 	}
 }
 
-func (s *Service) create(ctx context.Context, tx *store.Tx, in Input) (int64, error) {
+func (s *Service) create(ctx context.Context, tx *store.Tx, actor *user.User, in Input) (int64, error) {
 	r, err := s.validate(ctx, tx, in, nil)
 	if err != nil {
 		return 0, err
@@ -84,7 +85,38 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, in Input) (int64, er
 	if err != nil {
 		return 0, codeConflict(err, r)
 	}
+	if err := audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.OrgCreated,
+		Target: orgTarget(id, r.code), After: r.summary()}); err != nil {
+		return 0, err
+	}
 	return id, nil
+}
+
+// orgTarget names an organisation in the audit log.
+func orgTarget(id int64, code string) string {
+	return fmt.Sprintf("organisation %d %s", id, code)
+}
+
+// summary is what the audit log keeps of an organisation's values.
+func (r orgRow) summary() string {
+	return fmt.Sprintf("code=%s kind=%s fi=%q sv=%q en=%q website=%q municipality=%s county=%s",
+		r.code, r.kind, r.nameFI, r.nameSV, r.nameEN, r.website, r.municipality.String, r.county.String)
+}
+
+// rowOf gives the values of o as Update would write them, to compare and
+// summarise.
+func rowOf(o *Org) orgRow {
+	r := orgRow{code: o.Code, kind: string(o.Kind), nameFI: o.Name.FI, nameSV: o.Name.SV, nameEN: o.Name.EN, website: o.Website}
+	if o.Municipality != nil {
+		r.municipality = valid(o.Municipality.Code)
+	}
+	if o.County != nil {
+		r.county = valid(o.County.Code)
+	}
+	if o.Region != nil {
+		r.region = valid(o.Region.Code)
+	}
+	return r
 }
 
 // Update changes an organisation. An empty Code keeps the current one,
@@ -105,13 +137,18 @@ func (s *Service) Update(ctx context.Context, actor *user.User, id int64, in Inp
 		if err != nil {
 			return err
 		}
+		before := rowOf(cur)
+		if before.summary() == r.summary() && before.region == r.region {
+			return nil // nothing changed, nothing to record
+		}
 		_, err = tx.Exec(ctx, `UPDATE organisations SET code = ?, kind = ?, name_fi = ?, name_sv = ?, name_en = ?, website = ?,
 			municipality_code = ?, county_code = ?, region_code = ? WHERE id = ?`,
 			r.code, r.kind, r.nameFI, r.nameSV, r.nameEN, r.website, r.municipality, r.county, r.region, id)
 		if err != nil {
 			return codeConflict(err, r)
 		}
-		return nil
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.OrgUpdated,
+			Target: orgTarget(id, cur.Code), Before: before.summary(), After: r.summary()})
 	})
 	if err != nil {
 		return nil, err
@@ -303,8 +340,8 @@ func (s *Service) AddUnit(ctx context.Context, actor *user.User, orgID int64, na
 	}
 	u := &Unit{OrgID: orgID, Name: name}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		var one int
-		err := tx.QueryRow(ctx, "SELECT 1 FROM organisations WHERE id = ?", orgID).Scan(&one)
+		var code string
+		err := tx.QueryRow(ctx, "SELECT code FROM organisations WHERE id = ?", orgID).Scan(&code)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -321,7 +358,8 @@ func (s *Service) AddUnit(ctx context.Context, actor *user.User, orgID int64, na
 		if err != nil {
 			return fmt.Errorf("org: add unit: %w", err)
 		}
-		return nil
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.UnitAdded,
+			Target: unitTarget(orgID, code, u.ID), After: name})
 	})
 	if err != nil {
 		return nil, err
@@ -339,13 +377,20 @@ func (s *Service) RenameUnit(ctx context.Context, actor *user.User, unitID int64
 		return fe
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		var orgID int64
-		err := tx.QueryRow(ctx, "SELECT org_id FROM org_units WHERE id = ?", unitID).Scan(&orgID)
+		var (
+			orgID      int64
+			code, prev string
+		)
+		err := tx.QueryRow(ctx, `SELECT u.org_id, o.code, u.name FROM org_units u JOIN organisations o ON o.id = u.org_id
+			WHERE u.id = ?`, unitID).Scan(&orgID, &code, &prev)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("org: rename unit: %w", err)
+		}
+		if prev == name {
+			return nil // nothing changed, nothing to record
 		}
 		if err := checkUnitFree(ctx, tx, orgID, unitID, name); err != nil {
 			return err
@@ -357,7 +402,8 @@ func (s *Service) RenameUnit(ctx context.Context, actor *user.User, unitID int64
 		if err != nil {
 			return fmt.Errorf("org: rename unit: %w", err)
 		}
-		return nil
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.UnitRenamed,
+			Target: unitTarget(orgID, code, unitID), Before: prev, After: name})
 	})
 }
 
@@ -367,18 +413,30 @@ func (s *Service) DeleteUnit(ctx context.Context, actor *user.User, unitID int64
 	if !actor.CanAdminister() {
 		return fmt.Errorf("org: delete unit: %w", ErrForbidden)
 	}
-	res, err := s.db.Exec(ctx, "DELETE FROM org_units WHERE id = ?", unitID)
-	if err != nil {
-		return fmt.Errorf("org: delete unit: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("org: delete unit: %w", err)
-	}
-	if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		var (
+			orgID      int64
+			code, name string
+		)
+		err := tx.QueryRow(ctx, `SELECT u.org_id, o.code, u.name FROM org_units u JOIN organisations o ON o.id = u.org_id
+			WHERE u.id = ?`, unitID).Scan(&orgID, &code, &name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("org: delete unit: %w", err)
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM org_units WHERE id = ?", unitID); err != nil {
+			return fmt.Errorf("org: delete unit: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.UnitDeleted,
+			Target: unitTarget(orgID, code, unitID), Before: name})
+	})
+}
+
+// unitTarget names a unit in the audit log.
+func unitTarget(orgID int64, code string, unitID int64) string {
+	return fmt.Sprintf("organisation %d %s, unit %d", orgID, code, unitID)
 }
 
 func checkUnitName(name string) error {
@@ -461,7 +519,7 @@ func (s *Service) FindOrCreate(ctx context.Context, actor *user.User, name, muni
 		if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		id, err = s.create(ctx, tx, Input{Kind: kind, NameFI: name, MunicipalityCode: municipality})
+		id, err = s.create(ctx, tx, actor, Input{Kind: kind, NameFI: name, MunicipalityCode: municipality})
 		if err != nil {
 			return err
 		}

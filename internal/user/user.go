@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tekotori/tekotori/internal/audit"
 	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/field"
 	"github.com/tekotori/tekotori/internal/store"
@@ -55,6 +56,14 @@ func System() *User {
 
 // IsSystem reports whether u is the console's actor from System.
 func (u *User) IsSystem() bool { return u != nil && u.system }
+
+// AuditActor is u as the audit log of site administration names it.
+func (u *User) AuditActor() audit.Actor {
+	if u.IsSystem() {
+		return audit.Actor{ID: 0, Name: u.Name}
+	}
+	return audit.Actor{ID: u.ID, Name: u.Name + " <" + u.Email + ">"}
+}
 
 // IsModerator reports whether u may publish and return deeds of any
 // organisation.
@@ -169,6 +178,12 @@ func (s *Service) checkRoleOrg(ctx context.Context, role Role, orgID int64, errs
 
 // Create validates in and adds the account. Bad input gives FieldErrors.
 func (s *Service) Create(ctx context.Context, in NewUser) (*User, error) {
+	return s.create(ctx, in, nil)
+}
+
+// create is Create with then run in the insert's transaction, for what
+// must stand or fall with the new account.
+func (s *Service) create(ctx context.Context, in NewUser, then func(tx *store.Tx, u *User) error) (*User, error) {
 	email := normalizeEmail(in.Email)
 	name := strings.TrimSpace(in.Name)
 	lang := in.Lang
@@ -210,27 +225,54 @@ func (s *Service) Create(ctx context.Context, in NewUser) (*User, error) {
 		return nil, fmt.Errorf("user: create: %w", err)
 	}
 	now := store.Now()
-	id, err := store.InsertID(ctx, s.db, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now)
-	if store.IsUniqueViolation(err) {
-		// Another request created the same e-mail since the check above.
-		return nil, FieldErrors{"email": "error.email_taken"}
-	}
+	u := &User{Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		id, err := store.InsertID(ctx, tx, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now)
+		if store.IsUniqueViolation(err) {
+			// Another request created the same e-mail since the check above.
+			return FieldErrors{"email": "error.email_taken"}
+		}
+		if err != nil {
+			return fmt.Errorf("user: create: %w", err)
+		}
+		u.ID = id
+		if then != nil {
+			return then(tx, u)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("user: create: %w", err)
+		return nil, err
 	}
-	return &User{ID: id, Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now}, nil
+	return u, nil
 }
 
 // Add creates an account with the role in in on an admin's behalf, as
-// the command line's `tekotori user add` does as System. Create, which
-// does not ask who acts, is for signing up.
+// the command line's `tekotori user add` does as System, and records it in
+// the audit log. Create, which does not ask who acts, is for signing up.
 func (s *Service) Add(ctx context.Context, actor *User, in NewUser) (*User, error) {
 	if !actor.CanAdminister() {
 		return nil, fmt.Errorf("user: add: %w", ErrForbidden)
 	}
-	return s.Create(ctx, in)
+	return s.create(ctx, in, func(tx *store.Tx, u *User) error {
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.UserAdded,
+			Target: u.auditTarget(), After: roleSummary(u.Role, u.OrgID)})
+	})
+}
+
+// auditTarget names the account in the audit log.
+func (u *User) auditTarget() string {
+	return fmt.Sprintf("user %d <%s>", u.ID, u.Email)
+}
+
+// roleSummary is a role and organisation as the audit log shows them.
+func roleSummary(r Role, orgID int64) string {
+	if orgID == 0 {
+		return "role=" + string(r)
+	}
+	return fmt.Sprintf("role=%s org=%d", r, orgID)
 }
 
 // nullID stores "no organisation" as NULL, which the foreign key needs.
@@ -344,11 +386,23 @@ func (s *Service) SetRole(ctx context.Context, actor *User, id int64, role Role,
 	if len(errs) > 0 {
 		return errs
 	}
-	res, err := s.db.Exec(ctx, `UPDATE users SET role = ?, org_id = ? WHERE id = ?`, string(role), nullID(orgID), id)
-	if err != nil {
-		return fmt.Errorf("user: set role %d: %w", id, err)
-	}
-	return mustAffect(res, id, "set role")
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user: set role %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("user: set role %d: %w", id, err)
+		}
+		if cur.Role == role && cur.OrgID == orgID {
+			return nil // nothing changed, nothing to record
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET role = ?, org_id = ? WHERE id = ?`, string(role), nullID(orgID), id); err != nil {
+			return fmt.Errorf("user: set role %d: %w", id, err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.RoleChanged, Target: cur.auditTarget(),
+			Before: roleSummary(cur.Role, cur.OrgID), After: roleSummary(role, orgID)})
+	})
 }
 
 // SetPassword replaces an account's password and ends all its sessions,
