@@ -19,6 +19,7 @@ import (
 	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/search"
 	"github.com/tekotori/tekotori/internal/taxonomy"
+	"github.com/tekotori/tekotori/internal/user"
 )
 
 // API is the JSON face of one App.
@@ -228,12 +229,16 @@ func requestFromQuery(q url.Values) (search.Request, error) {
 }
 
 func (a *API) getDeed(w http.ResponseWriter, r *http.Request) {
+	// Whether a deed that is not public is found depends on the session.
+	w.Header().Set("Vary", "Cookie")
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		a.fail(w, r, deed.ErrNotFound)
 		return
 	}
-	d, err := a.app.Deeds.Get(r.Context(), nil, id)
+	// The deed service decides with the session's person, as for the deed
+	// page, so that the two never disagree on who may see a draft.
+	d, err := a.app.Deeds.Get(r.Context(), user.FromContext(r.Context()), id)
 	if err != nil {
 		a.fail(w, r, err)
 		return
