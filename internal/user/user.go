@@ -351,8 +351,12 @@ func (s *Service) ByEmail(ctx context.Context, email string) (*User, error) {
 	return u, nil
 }
 
-// List returns every account, disabled ones included, by name.
-func (s *Service) List(ctx context.Context) ([]User, error) {
+// List returns every account, disabled ones included, by name; only
+// admins may see them, e-mails and all.
+func (s *Service) List(ctx context.Context, actor *User) ([]User, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("user: list: %w", ErrForbidden)
+	}
 	rows, err := s.db.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY LOWER(u.name), u.id`)
 	if err != nil {
 		return nil, fmt.Errorf("user: list: %w", err)

@@ -345,7 +345,7 @@ func TestUpdates(t *testing.T) {
 		for _, name := range []string{"bertta", "Aino", "Cecilia", "aapo"} {
 			addUser(t, db, name+"@example.fi", name, RoleMember)
 		}
-		list, err := s.List(ctx)
+		list, err := s.List(ctx, System())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,6 +387,9 @@ func TestUpdates(t *testing.T) {
 		}
 		if u, _ := s.Get(ctx, id); u.Role != RoleModerator {
 			t.Fatalf("a refused SetRole changed the role: %+v", u)
+		}
+		if _, err := s.List(ctx, &User{ID: id, Role: RoleModerator}); !errors.Is(err, ErrForbidden) {
+			t.Fatalf("List by a moderator: %v", err)
 		}
 
 		if err := s.SetLang(ctx, id, "sv"); err != nil {

@@ -143,8 +143,8 @@ type orgFormData struct {
 }
 
 func orgInput(r *http.Request) org.Input {
-	k, _ := org.ParseKind(r.PostFormValue("kind"))
-	return org.Input{Code: r.PostFormValue("code"), Kind: k, NameFI: r.PostFormValue("name_fi"), NameSV: r.PostFormValue("name_sv"),
+	// The service checks the kind, and says "invalid" rather than "missing".
+	return org.Input{Code: r.PostFormValue("code"), Kind: org.Kind(r.PostFormValue("kind")), NameFI: r.PostFormValue("name_fi"), NameSV: r.PostFormValue("name_sv"),
 		NameEN: r.PostFormValue("name_en"), Website: r.PostFormValue("website"),
 		MunicipalityCode: r.PostFormValue("municipality_code"), CountyCode: r.PostFormValue("county_code")}
 }
@@ -330,14 +330,15 @@ type usersData struct {
 }
 
 func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAdmin(w, r); !ok {
+	u, ok := s.requireAdmin(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
 	v := s.newView(r, "admin.users_title", nil)
-	users, err := s.app.Users.List(ctx)
+	users, err := s.app.Users.List(ctx, u)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	orgs, err := s.app.Orgs.List(ctx, org.ListFilter{})
