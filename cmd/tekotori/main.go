@@ -25,6 +25,7 @@ import (
 	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/demo"
+	"github.com/tekotori/tekotori/internal/housekeeping"
 	"github.com/tekotori/tekotori/internal/user"
 	"github.com/tekotori/tekotori/internal/web"
 )
@@ -155,6 +156,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	if err != nil {
 		return err
 	}
+	stopHousekeeping := housekeeping.New(a.DB, log, append(a.HousekeepingJobs(), srv.HousekeepingJobs()...)...).Start(ctx, time.Minute)
+	defer stopHousekeeping()
 	hs := &http.Server{Addr: *addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 2 * time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return ctx }}

@@ -7,16 +7,20 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/analysis"
 	"github.com/tekotori/tekotori/internal/audit"
 	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/finland"
+	"github.com/tekotori/tekotori/internal/housekeeping"
 	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/search"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/taxonomy"
+	"github.com/tekotori/tekotori/internal/throttle"
 	"github.com/tekotori/tekotori/internal/user"
 )
 
@@ -36,6 +40,8 @@ type App struct {
 	// Campaigns runs award campaigns.
 	Campaigns *campaign.Service
 	Search    *search.Service
+	// Limits keeps the abuse counters, shared by every node.
+	Limits *throttle.Limiter
 
 	stopSearch context.CancelFunc
 }
@@ -82,6 +88,7 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 	a.Importer = deed.NewImporter(a.Deeds, a.Orgs, a.Terms)
 	a.Campaigns = campaign.NewService(db, a.Deeds)
 	a.Search = search.NewService(db, analysis.New(log), log)
+	a.Limits = throttle.New(db)
 	return a, nil
 }
 
@@ -154,4 +161,21 @@ func (a *App) Close() error {
 	}
 	a.Search.Analyzer().Close()
 	return a.DB.Close()
+}
+
+// HousekeepingJobs are the domain's periodic clean-ups, for a
+// housekeeping.Runner.
+func (a *App) HousekeepingJobs() []housekeeping.Job {
+	count := func(n int64, err error) (string, error) { return strconv.FormatInt(n, 10), err }
+	return []housekeeping.Job{
+		{Name: "expired-sessions", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+			return count(a.Users.PurgeExpiredSessions(ctx))
+		}},
+		{Name: "unused-uploads", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+			return count(a.Deeds.PurgeUnusedUploads(ctx))
+		}},
+		{Name: "spent-limits", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+			return count(a.Limits.Purge(ctx, 24*time.Hour))
+		}},
+	}
 }

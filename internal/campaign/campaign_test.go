@@ -111,6 +111,50 @@ func TestProgrammesAndCampaigns(t *testing.T) {
 		if n := e.audited(t, c, campaign.AuditCategory, "Innovatiiviset"); n != 2 {
 			t.Fatalf("category audit lines %d, want 2", n)
 		}
+
+		// The programmes a person runs, with their campaigns: the site
+		// admin sees every programme, a programme admin theirs only, and
+		// each campaign comes with its own categories.
+		other, err := s.CreateProgramme(ctx, e.admin, campaign.ProgrammeInput{Name: txt("Kuntatyö2030")})
+		must(t, err)
+		oc, err := s.CreateCampaign(ctx, e.admin, other.ID, e.campaignInput(false))
+		must(t, err)
+		ocat, err := s.AddCategory(ctx, e.admin, oc.ID, campaign.CategoryInput{Name: txt("Ihmeiden tekijä"), Kind: campaign.KindOrg, Winners: 1})
+		must(t, err)
+		all, err := s.ManagedProgrammes(ctx, e.admin)
+		must(t, err)
+		if len(all) != 2 || all[0].ID != p.ID || all[1].ID != other.ID || len(all[0].Campaigns) != 1 || len(all[1].Campaigns) != 1 ||
+			all[0].Campaigns[0].Categories[0].ID != cat.ID || all[1].Campaigns[0].Categories[0].ID != ocat.ID ||
+			len(all[1].Campaigns[0].Criteria) != 0 || !slices.Equal(all[0].AdminIDs, []int64{e.padmin.ID}) {
+			t.Fatalf("site admin's programmes %+v", all)
+		}
+		mine, err := s.ManagedProgrammes(ctx, e.padmin)
+		must(t, err)
+		if len(mine) != 1 || mine[0].ID != p.ID || len(mine[0].Campaigns) != 1 || mine[0].Campaigns[0].ID != c.ID {
+			t.Fatalf("programme admin's programmes %+v", mine)
+		}
+		if none, err := s.ManagedProgrammes(ctx, e.author); err != nil || len(none) != 0 {
+			t.Fatalf("member's programmes %+v, %v", none, err)
+		}
+		for u, want := range map[*user.User]bool{e.admin: true, e.padmin: true, e.author: false, e.moderator: false} {
+			if got, err := s.ManagesAny(ctx, u); err != nil || got != want {
+				t.Fatalf("ManagesAny(%s) = %v, %v; want %v", u.Email, got, err, want)
+			}
+		}
+		_, err = s.ManagedProgramme(ctx, e.padmin, other.ID)
+		wantErr(t, err, campaign.ErrForbidden)
+		_, err = s.ManagedCampaign(ctx, e.padmin, oc.ID)
+		wantErr(t, err, campaign.ErrForbidden)
+		if got, err := s.ManagedCampaign(ctx, e.padmin, c.ID); err != nil || got.ID != c.ID {
+			t.Fatalf("managed campaign %+v, %v", got, err)
+		}
+
+		// A category leads to its campaign.
+		if got, err := s.CategoryCampaign(ctx, ocat.ID); err != nil || got.ID != oc.ID || got.Category(ocat.ID) == nil {
+			t.Fatalf("campaign of category %d: %+v, %v", ocat.ID, got, err)
+		}
+		_, err = s.CategoryCampaign(ctx, 999999)
+		wantErr(t, err, campaign.ErrNotFound)
 	})
 }
 
@@ -314,6 +358,22 @@ func TestJury(t *testing.T) {
 			t.Fatalf("assignment audit lines %d, want 7", n)
 		}
 
+		// The admins' dashboard counts the same: one entry short of jurors,
+		// seven assignments, and enrolling still open before judging.
+		dash, err := s.Dashboard(ctx, e.padmin, f.c.ID)
+		must(t, err)
+		if dash.Entries != 4 || dash.Jurors != 4 || dash.Short != 1 || dash.Assigned != 7 || dash.Submitted != 0 || !dash.EnrolOpen ||
+			dash.Phase != "entries_open" || len(dash.Categories) != 3 || len(dash.Categories[0].Entries) != 4 {
+			t.Fatalf("dashboard %+v", dash)
+		}
+		for _, de := range dash.Categories[0].Entries {
+			if de.Short != (de.Entry.ID == ek1.ID) {
+				t.Fatalf("entry %d short = %v", de.Entry.ID, de.Short)
+			}
+		}
+		_, err = s.Dashboard(ctx, e.author, f.c.ID)
+		wantErr(t, err, campaign.ErrForbidden)
+
 		// Adjustment by hand: conflicts and non-jurors refused (and logged).
 		wantKey(t, s.Assign(ctx, e.padmin, ek1.ID, e.jKangas.ID), "juror", "error.conflicted")
 		wantKey(t, s.Assign(ctx, e.padmin, ek1.ID, e.stranger.ID), "juror", "error.not_juror")
@@ -346,7 +406,7 @@ func TestJury(t *testing.T) {
 		wantErr(t, s.DeclareConflict(ctx, e.author, ev1.ID, "x"), campaign.ErrForbidden)
 		wantKey(t, s.DeclareConflict(ctx, victim, ev1.ID, " "), "reason", "error.required")
 		must(t, s.DeclareConflict(ctx, victim, ev1.ID, "Olin hankkeen ohjausryhmässä"))
-		wantKey(t, s.DeclareConflict(ctx, victim, ev1.ID, "uudestaan"), "entry", "error.conflict_declared")
+		wantKey(t, s.DeclareConflict(ctx, victim, ev1.ID, "uudestaan"), "entry", "error.conflict_not_assigned")
 		_, err = s.JuryEntry(ctx, victim, ev1.ID)
 		wantKey(t, err, "entry", "error.conflicted")
 		wantKey(t, s.SaveReview(ctx, victim, ev1.ID, campaign.ReviewInput{}), "entry", "error.conflicted")

@@ -224,15 +224,7 @@ func (s *Service) EnrolPublished(ctx context.Context, u *user.User, categoryID i
 // Withdraw takes an entry out before judging starts: its entrant may while
 // the entry window is open, the programme admins until judging opens.
 func (s *Service) Withdraw(ctx context.Context, u *user.User, entryID int64) error {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	c, err := s.Campaign(ctx, e.CampaignID)
-	if err != nil {
-		return err
-	}
-	st, err := s.entryStanding(ctx, u, c, e)
+	e, c, st, err := s.entryAs(ctx, u, entryID)
 	if err != nil {
 		return err
 	}
@@ -419,11 +411,8 @@ func (s *Service) Entries(ctx context.Context, u *user.User, campaignID int64) (
 // Entry returns one entry with its snapshot, for the programme admins.
 // Jurors read entries through JuryEntry, which applies their rules.
 func (s *Service) Entry(ctx context.Context, u *user.User, id int64) (*Entry, error) {
-	e, err := s.entry(ctx, id)
+	e, _, err := s.managedEntry(ctx, u, id)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.manage(ctx, u, e.CampaignID); err != nil {
 		return nil, err
 	}
 	return e, nil

@@ -21,7 +21,10 @@ const (
 	ActionJury Action = "jury"
 	// ActionJudge reads and scores one entry.
 	ActionJudge Action = "judge"
-	// ActionDeclareConflict tells that one is conflicted with an entry.
+	// ActionDeclareConflict tells that one is conflicted with an entry
+	// assigned to one. A juror choosing which entries to drop would steer
+	// what they judge, so unassigned entries are out of reach; programme
+	// admins record conflicts for jurors through ActionManage instead.
 	ActionDeclareConflict Action = "declare_conflict"
 	// ActionVote casts an audience vote.
 	ActionVote Action = "vote"
@@ -72,8 +75,10 @@ func Can(u *user.User, a Action, st Standing) bool {
 		return admin || orgEditor || (st.AuthorID != 0 && st.AuthorID == u.ID)
 	case ActionEnterOrg:
 		return admin || orgEditor
-	case ActionJury, ActionDeclareConflict:
+	case ActionJury:
 		return st.Juror
+	case ActionDeclareConflict:
+		return st.Juror && st.Assigned
 	case ActionJudge:
 		// Being a programme admin is no way around a conflict: admins who
 		// judge do so as jurors.
@@ -98,4 +103,13 @@ func judgeRefusal(st Standing) error {
 		return FieldErrors{"entry": ErrKeyNotAssigned}
 	}
 	return ErrForbidden
+}
+
+// conflictRefusal explains why a juror may not declare a conflict with an
+// entry.
+func conflictRefusal(st Standing) error {
+	if !st.Juror {
+		return ErrForbidden
+	}
+	return FieldErrors{"entry": ErrKeyConflictNotYours}
 }

@@ -234,11 +234,7 @@ func (s *Service) decisionCounts(ctx context.Context, q store.Querier, categoryI
 // rationale. A category never gets more winners or honourable mentions
 // than it allows; changing an earlier decision is a new audit line.
 func (s *Service) Decide(ctx context.Context, u *user.User, entryID int64, outcome Outcome, rationale string) error {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	c, err := s.manage(ctx, u, e.CampaignID)
+	e, c, err := s.managedEntry(ctx, u, entryID)
 	if err != nil {
 		return err
 	}
@@ -315,11 +311,7 @@ func (s *Service) Decide(ctx context.Context, u *user.User, entryID int64, outco
 // counted reviews, grouped by criterion and without the jurors' names or
 // private notes, for an admin to edit and approve.
 func (s *Service) DraftFeedback(ctx context.Context, u *user.User, entryID int64, lang string) (string, error) {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return "", err
-	}
-	c, err := s.manage(ctx, u, e.CampaignID)
+	e, c, err := s.managedEntry(ctx, u, entryID)
 	if err != nil {
 		return "", err
 	}
@@ -358,11 +350,7 @@ type Feedback struct {
 
 // ApproveFeedback stores the feedback an admin approved for an entrant.
 func (s *Service) ApproveFeedback(ctx context.Context, u *user.User, entryID int64, body string) error {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	c, err := s.manage(ctx, u, e.CampaignID)
+	e, c, err := s.managedEntry(ctx, u, entryID)
 	if err != nil {
 		return err
 	}
@@ -390,15 +378,7 @@ func (s *Service) ApproveFeedback(ctx context.Context, u *user.User, entryID int
 // entered it, the deed's author, the organisation's editors) once results
 // are published, and to the programme admins at any time.
 func (s *Service) Feedback(ctx context.Context, u *user.User, entryID int64) (*Feedback, error) {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.Campaign(ctx, e.CampaignID)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.entryStanding(ctx, u, c, e)
+	e, c, st, err := s.entryAs(ctx, u, entryID)
 	if err != nil {
 		return nil, err
 	}

@@ -58,15 +58,7 @@ func (r *Review) Submitted() bool { return r.SubmittedAt != nil }
 // entry during the judging window. Bad input changes nothing: every score
 // is checked before any is written, so what was scored before stays.
 func (s *Service) SaveReview(ctx context.Context, u *user.User, entryID int64, in ReviewInput) error {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	c, err := s.Campaign(ctx, e.CampaignID)
-	if err != nil {
-		return err
-	}
-	st, err := s.entryStanding(ctx, u, c, e)
+	e, c, st, err := s.entryAs(ctx, u, entryID)
 	if err != nil {
 		return err
 	}
@@ -285,19 +277,14 @@ type JuryEntry struct {
 	Mine         Review         `json:"mine"`
 	// Others is empty until Mine is submitted.
 	Others []Review `json:"others"`
+	// ConflictOpen tells whether the juror may still declare a conflict
+	// with the entry themselves (see DeclareConflict).
+	ConflictOpen bool `json:"conflict_open"`
 }
 
 // JuryEntry returns an entry for juror u to judge.
 func (s *Service) JuryEntry(ctx context.Context, u *user.User, entryID int64) (*JuryEntry, error) {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.Campaign(ctx, e.CampaignID)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.entryStanding(ctx, u, c, e)
+	e, c, st, err := s.entryAs(ctx, u, entryID)
 	if err != nil {
 		return nil, err
 	}
@@ -326,6 +313,7 @@ func (s *Service) JuryEntry(ctx context.Context, u *user.User, entryID int64) (*
 	mine.JurorName = u.Name
 	mine.Total = weightedTotal(c.Criteria, mine.Scores)
 	je.Mine = *mine
+	je.ConflictOpen = declarable(c, s.now(), mine.Submitted()) == nil
 	if mine.Submitted() {
 		all, err := s.counted(ctx, c, e.ID)
 		if err != nil {
@@ -457,6 +445,9 @@ type EntryProgress struct {
 	Assigned   int    `json:"assigned"`
 	Submitted  int    `json:"submitted"`
 	Conflicts  int    `json:"conflicts"`
+	// Short is set for an entry the jury judges that has fewer jurors
+	// than the campaign gives each.
+	Short bool `json:"short"`
 }
 
 // Progress counts assignments, reviews and conflicts per juror and per
@@ -466,6 +457,10 @@ func (s *Service) Progress(ctx context.Context, u *user.User, campaignID int64) 
 	if err != nil {
 		return nil, err
 	}
+	return s.progress(ctx, c)
+}
+
+func (s *Service) progress(ctx context.Context, c *Campaign) (*Progress, error) {
 	jurors, err := s.jurors(ctx, s.db, c.ID)
 	if err != nil {
 		return nil, err
@@ -526,6 +521,9 @@ func (s *Service) Progress(ctx context.Context, u *user.User, campaignID int64) 
 				}
 			}
 		}
+		if cat := c.Category(e.CategoryID); cat != nil && cat.Rule == RuleJury {
+			ep.Short = ep.Assigned < c.JurorsPerEntry
+		}
 		p.Entries = append(p.Entries, ep)
 	}
 	return p, nil
@@ -534,11 +532,7 @@ func (s *Service) Progress(ctx context.Context, u *user.User, campaignID int64) 
 // Reviews returns the reviews that count for an entry, without the
 // jurors' private notes, for the programme admins.
 func (s *Service) Reviews(ctx context.Context, u *user.User, entryID int64) ([]Review, error) {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.manage(ctx, u, e.CampaignID)
+	e, c, err := s.managedEntry(ctx, u, entryID)
 	if err != nil {
 		return nil, err
 	}

@@ -13,15 +13,7 @@ import (
 // account per category, during the vote window. Who voted for what is not
 // written to the audit log, which the programme admins read; refusals are.
 func (s *Service) Vote(ctx context.Context, u *user.User, entryID int64) error {
-	e, err := s.entry(ctx, entryID)
-	if err != nil {
-		return err
-	}
-	c, err := s.Campaign(ctx, e.CampaignID)
-	if err != nil {
-		return err
-	}
-	st, err := s.entryStanding(ctx, u, c, e)
+	e, c, st, err := s.entryAs(ctx, u, entryID)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/taxonomy"
@@ -248,6 +249,42 @@ func (im *Importer) importLine(ctx context.Context, text []byte, opt ImportOptio
 		}
 		c.ClientGroups = append(c.ClientGroups, slug)
 	}
+	// Everything that can refuse the line is checked before anything is
+	// added, so a refused line leaves no term or organisation behind: the
+	// record is validated against the vocabulary as it would be with its
+	// new terms.
+	check := vocab
+	for i, k := range newTerms {
+		check = check.With(taxonomy.Term{Kind: k, Slug: org.Slug(newTermValues[i]), Active: true,
+			Label: i18n.Text{FI: newTermValues[i], SV: newTermValues[i], EN: newTermValues[i]}})
+	}
+	c.OrgID = -1
+	c.Normalize()
+	if errs := c.validate(ModeSubmit, check, im.deeds.now()); len(errs) > 0 {
+		return ref, false, errors.New(describe(errs))
+	}
+	if err := im.deeds.importable(ctx, ref); err != nil {
+		return ref, false, err
+	}
+	lookup := orgCode
+	if lookup == "" {
+		lookup = orgName
+	}
+	o, ferr := im.orgs.Find(ctx, lookup)
+	kind := org.KindCompany
+	switch {
+	case errors.Is(ferr, org.ErrNotFound):
+		if rec.OrganisationType != "" {
+			if kind, err = org.ParseKind(rec.OrganisationType); err != nil {
+				return ref, false, fmt.Errorf("organisation_type: %v", err)
+			}
+		}
+		if mun == nil {
+			return ref, false, fmt.Errorf("organisation: %q is not known and no municipality was given to create it under", orgName)
+		}
+	case ferr != nil:
+		return ref, false, fmt.Errorf("organisation: %v", ferr)
+	}
 	for i, k := range newTerms {
 		t, err := im.terms.Create(ctx, user.System(), k, taxonomy.Input{Slug: org.Slug(newTermValues[i]), LabelFI: newTermValues[i],
 			LabelSV: newTermValues[i], LabelEN: newTermValues[i], Position: 1000, Active: true})
@@ -265,28 +302,7 @@ func (im *Importer) importLine(ctx context.Context, text []byte, opt ImportOptio
 			return ref, false, err
 		}
 	}
-	// Validate everything but the organisation before creating one, so a
-	// bad line leaves no organisation behind.
-	c.OrgID = -1
-	c.Normalize()
-	if errs := c.validate(ModeSubmit, vocab, im.deeds.now()); len(errs) > 0 {
-		return ref, false, errors.New(describe(errs))
-	}
-	lookup := orgCode
-	if lookup == "" {
-		lookup = orgName
-	}
-	o, ferr := im.orgs.Find(ctx, lookup)
-	if errors.Is(ferr, org.ErrNotFound) {
-		kind := org.KindCompany
-		if rec.OrganisationType != "" {
-			if kind, err = org.ParseKind(rec.OrganisationType); err != nil {
-				return ref, false, fmt.Errorf("organisation_type: %v", err)
-			}
-		}
-		if mun == nil {
-			return ref, false, fmt.Errorf("organisation: %q is not known and no municipality was given to create it under", orgName)
-		}
+	if o == nil {
 		var created bool
 		o, created, err = im.orgs.FindOrCreate(ctx, user.System(), orgName, mun.Code, kind)
 		if err != nil {
@@ -295,8 +311,6 @@ func (im *Importer) importLine(ctx context.Context, text []byte, opt ImportOptio
 		if created {
 			rep.CreatedOrgs = append(rep.CreatedOrgs, fmt.Sprintf("%s (%s, %s)", o.Name.FI, o.Code, mun.Name.FI))
 		}
-	} else if ferr != nil {
-		return ref, false, fmt.Errorf("organisation: %v", ferr)
 	}
 	c.OrgID = o.ID
 	if mun != nil {
@@ -325,6 +339,23 @@ func describe(errs FieldErrors) string {
 
 func sortedKeys(m FieldErrors) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// importable refuses a ref that belongs to a deed written on this site: such
+// a deed goes through moderation, and an import must not publish or
+// overwrite it.
+func (s *Service) importable(ctx context.Context, ref string) error {
+	var author sql.NullInt64
+	err := s.db.QueryRow(ctx, `SELECT author_id FROM deeds WHERE ref = ?`, ref).Scan(&author)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("deed: import %s: %w", ref, err)
+	case author.Valid:
+		return fmt.Errorf("ref %s belongs to a deed written on this site; an import updates only imported deeds", ref)
+	}
+	return nil
 }
 
 // upsertPublished writes an imported deed as published, adding it or

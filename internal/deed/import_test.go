@@ -473,3 +473,39 @@ func TestImportRespectsSiteDeedsAndDates(t *testing.T) {
 		}
 	})
 }
+
+// A line that is refused adds no vocabulary term (nor organisation), with
+// AddTerms on: the terms are added only for lines that load.
+func TestRefusedImportLineAddsNoTerms(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newApp(t, db)
+		ctx := t.Context()
+		bad := []string{
+			// No title: fails validation.
+			rec("R-1", map[string]any{"title": "", "themes": []string{"Hylätty teema yksi"}}),
+			// An unknown organisation with no municipality to create it under.
+			rec("R-2", map[string]any{"organisation": "Tuntematon Oy", "municipality": nil, "themes": []string{"Hylätty teema kaksi"}}),
+			// A year in the future.
+			rec("R-3", map[string]any{"year": 2999, "client_groups": []string{"Hylätty asiakasryhmä"}}),
+		}
+		rep := runImport(t, a, strings.Join(bad, "\n"), deed.ImportOptions{AddTerms: true})
+		if rep.Added != 0 || len(rep.Errors) != 3 {
+			t.Fatalf("refused lines: %+v", rep)
+		}
+		if len(rep.CreatedTerms) != 0 || len(rep.CreatedOrgs) != 0 {
+			t.Fatalf("refused lines created %q and %q", rep.CreatedTerms, rep.CreatedOrgs)
+		}
+		vocab, err := a.Terms.All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []string{"Hylätty teema yksi", "Hylätty teema kaksi"} {
+			if _, ok := vocab.Resolve(taxonomy.Theme, v); ok {
+				t.Errorf("theme %q added by a refused line", v)
+			}
+		}
+		if _, ok := vocab.Resolve(taxonomy.ClientGroup, "Hylätty asiakasryhmä"); ok {
+			t.Error("client group added by a refused line")
+		}
+	})
+}

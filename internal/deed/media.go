@@ -97,20 +97,33 @@ func (s *Service) Media(ctx context.Context, u *user.User, id int64) (*Media, er
 }
 
 // MediaInfo returns the names and sizes of uploads without their bytes,
-// for forms that list what is attached.
-func (s *Service) MediaInfo(ctx context.Context, ids []int64) (map[int64]Media, error) {
+// for forms that list what is attached. Only uploads the form may show are
+// described: those of deed deedID (0 for a new deed), u's own not yet
+// attached to a deed, and kept, the unowned uploads of a form this browser
+// kept over an expired session. Any other id is left out, so a form never
+// names someone else's private file.
+func (s *Service) MediaInfo(ctx context.Context, u *user.User, deedID int64, ids, kept []int64) (map[int64]Media, error) {
 	out := map[int64]Media{}
+	if u == nil {
+		return out, nil
+	}
 	for _, id := range ids {
 		var m Media
-		err := s.db.QueryRow(ctx, `SELECT id, kind, content_type, filename, size, width, height FROM media WHERE id = ?`, id).
-			Scan(&m.ID, &m.Kind, &m.ContentType, &m.Filename, &m.Size, &m.Width, &m.Height)
+		var mDeed, owner sql.NullInt64
+		err := s.db.QueryRow(ctx, `SELECT id, deed_id, owner_id, kind, content_type, filename, size, width, height FROM media WHERE id = ?`, id).
+			Scan(&m.ID, &mDeed, &owner, &m.Kind, &m.ContentType, &m.Filename, &m.Size, &m.Width, &m.Height)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("deed: media info %d: %w", id, err)
 		}
-		out[id] = m
+		mine := (deedID != 0 && mDeed.Valid && mDeed.Int64 == deedID) ||
+			(!mDeed.Valid && owner.Valid && owner.Int64 == u.ID) ||
+			(!mDeed.Valid && !owner.Valid && slices.Contains(kept, id))
+		if mine {
+			out[id] = m
+		}
 	}
 	return out, nil
 }
@@ -127,4 +140,29 @@ func (s *Service) ClaimUploads(ctx context.Context, u *user.User, ids []int64) e
 		}
 	}
 	return nil
+}
+
+// Uploads that never became part of a deed are kept only so long: those of
+// a form kept over an expired session a little longer than the form itself
+// waits, and a signed-in person's for two days after a form that failed.
+const (
+	unclaimedUploadLifetime = 25 * time.Hour
+	unusedUploadLifetime    = 48 * time.Hour
+)
+
+// PurgeUnusedUploads deletes uploads that no deed refers to and nobody can
+// still claim, and reports how many went.
+func (s *Service) PurgeUnusedUploads(ctx context.Context) (int64, error) {
+	now := s.now()
+	res, err := s.db.Exec(ctx, `DELETE FROM media WHERE deed_id IS NULL AND
+		((owner_id IS NULL AND created_at < ?) OR (owner_id IS NOT NULL AND created_at < ?))`,
+		now.Add(-unclaimedUploadLifetime), now.Add(-unusedUploadLifetime))
+	if err != nil {
+		return 0, fmt.Errorf("deed: purge uploads: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("deed: purge uploads: %w", err)
+	}
+	return n, nil
 }

@@ -137,6 +137,10 @@ type Deed struct {
 	PendingState string // "submitted" or "returned"
 	PendingBy    int64
 	PendingAt    *time.Time
+	// SubmittedBy are the people who wrote the version waiting for
+	// moderation: who sent it and anyone who changed it since. None of them
+	// may publish it. Loaded by Service.Get for a submitted deed.
+	SubmittedBy []int64
 
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

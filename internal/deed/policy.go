@@ -1,6 +1,8 @@
 package deed
 
 import (
+	"slices"
+
 	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/user"
 )
@@ -58,6 +60,11 @@ func Can(u *user.User, a Action, d *Deed) bool {
 		}
 		if d.State == Published && d.Pending != nil {
 			return d.PendingBy != u.ID && d.PendingState == "submitted"
+		}
+		// Nor does a moderator publish a version they changed after it was
+		// sent: someone else must read what they wrote.
+		if a == ActionPublish && slices.Contains(d.SubmittedBy, u.ID) {
+			return false
 		}
 		return d.State == Submitted
 	case ActionArchive:

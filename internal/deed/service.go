@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +94,37 @@ func (s *Service) Get(ctx context.Context, u *user.User, id int64) (*Deed, error
 	if !Can(u, ActionView, d) {
 		return nil, ErrNotFound
 	}
+	if d.State == Submitted {
+		if d.SubmittedBy, err = submittedBy(ctx, s.db, d.ID); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// submittedBy lists who sent deed id to moderation the last time and who
+// has changed its content since.
+func submittedBy(ctx context.Context, q store.Querier, id int64) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT user_id FROM deed_revisions
+		WHERE deed_id = ? AND user_id IS NOT NULL AND action IN (?, ?) AND number >= COALESCE(
+			(SELECT MAX(number) FROM deed_revisions WHERE deed_id = ? AND action = ?), 0)`,
+		id, ActSubmitted, ActSaved, id, ActSubmitted)
+	if err != nil {
+		return nil, fmt.Errorf("deed %d: submitters: %w", id, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var uid int64
+		if err := rows.Scan(&uid); err != nil {
+			return nil, fmt.Errorf("deed %d: submitters: %w", id, err)
+		}
+		out = append(out, uid)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("deed %d: submitters: %w", id, err)
+	}
+	return out, nil
 }
 
 // check validates c against the vocabularies and the database: the
@@ -378,7 +409,7 @@ func (s *Service) Publish(ctx context.Context, u *user.User, id int64) (*Deed, e
 
 // refusal tells a forbidden step from one the deed's state rules out.
 func (s *Service) refusal(u *user.User, d *Deed) error {
-	if u.IsModerator() && d.AuthorID != u.ID {
+	if u.IsModerator() && d.AuthorID != u.ID && !slices.Contains(d.SubmittedBy, u.ID) {
 		return ErrWrongState
 	}
 	return ErrForbidden

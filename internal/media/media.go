@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"io"
@@ -32,6 +33,12 @@ const (
 	// header claims a huge image. It is checked on the header alone, before
 	// any pixel memory is allocated.
 	MaxImagePixels = 40_000_000
+	// MaxDecodedBytes bounds the memory of one decoded image: pixels times
+	// the bytes each takes in the decoder's colour model, so a 16-bit PNG
+	// (8 bytes a pixel) is held to a fifth of the pixels of a JPEG. It too
+	// is checked on the header alone. Re-encoding and the thumbnail need
+	// about as much again.
+	MaxDecodedBytes = 128 << 20
 	// ThumbWidth is the largest width of a thumbnail; smaller images are
 	// never upscaled.
 	ThumbWidth = 480
@@ -171,6 +178,9 @@ func readImage(r io.Reader, max int64, maxPixels int64) (*File, error) {
 	if int64(cfg.Width)*int64(cfg.Height) > maxPixels {
 		return nil, fmt.Errorf("%w: %dx%d is over %d pixels", ErrTooManyPixels, cfg.Width, cfg.Height, maxPixels)
 	}
+	if n := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel); n > MaxDecodedBytes {
+		return nil, fmt.Errorf("%w: %dx%d would take %d bytes to decode", ErrTooManyPixels, cfg.Width, cfg.Height, n)
+	}
 
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {
@@ -270,4 +280,25 @@ func ReadAttachment(r io.Reader, max int64) (*File, error) {
 		Data:        data,
 		Size:        int64(len(data)),
 	}, nil
+}
+
+// bytesPerPixel is what the standard decoders allocate a pixel for in
+// model; JPEG's YCbCr is counted as unsubsampled, the worst case.
+func bytesPerPixel(model color.Model) int64 {
+	switch model {
+	case color.GrayModel:
+		return 1
+	case color.Gray16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel:
+		return 4
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	}
+	if _, ok := model.(color.Palette); ok {
+		return 1
+	}
+	return 8
 }

@@ -3,6 +3,7 @@ package media
 import (
 	"archive/zip"
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -931,5 +932,63 @@ func BenchmarkReadImagePhoto(b *testing.B) {
 		if _, err := ReadImage(bytes.NewReader(data), 1<<30); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// deepPNG writes a PNG header and compressed rows of a w×h 16-bit RGBA
+// image of zeros: a few hundred kilobytes that decode to 8 bytes a pixel.
+func deepPNG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	buf.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		var n [4]byte
+		binary.BigEndian.PutUint32(n[:], uint32(len(data)))
+		buf.Write(n[:])
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(typ))
+		crc.Write(data)
+		buf.WriteString(typ)
+		buf.Write(data)
+		binary.BigEndian.PutUint32(n[:], crc.Sum32())
+		buf.Write(n[:])
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = 16, 6 // 16 bits, RGBA
+	chunk("IHDR", ihdr)
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestSpeed)
+	row := make([]byte, 1+w*8)
+	for range h {
+		zw.Write(row)
+	}
+	zw.Close()
+	chunk("IDAT", z.Bytes())
+	chunk("IEND", nil)
+	return buf.Bytes()
+}
+
+// A small 16-bit PNG whose pixels would take hundreds of megabytes is
+// refused from its header, before any pixel memory is allocated.
+func TestDeepImageRefusedBeforeDecoding(t *testing.T) {
+	data := deepPNG(t, 5000, 4000) // 20 Mpx, under the pixel limit; 160 MB decoded
+	if len(data) > MaxImageBytes {
+		t.Fatalf("test image is %d bytes", len(data))
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := ReadImage(bytes.NewReader(data), 0)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooManyPixels) {
+		t.Fatalf("ReadImage: %v, want ErrTooManyPixels", err)
+	}
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 32<<20 {
+		t.Fatalf("refusing it allocated %d MB", grown>>20)
+	}
+	// The same pixels at 8 bits fit in the byte bound.
+	if n := int64(5000*4000) * bytesPerPixel(color.NRGBAModel); n > MaxDecodedBytes {
+		t.Fatalf("an 8-bit 20 Mpx image (%d bytes) would be refused", n)
 	}
 }

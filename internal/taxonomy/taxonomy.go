@@ -253,6 +253,19 @@ type Vocabulary struct {
 	byKind map[Kind][]Term
 }
 
+// With returns a copy of v that also has t, for checking a record against
+// terms that are to be added only if the record is sound.
+func (v *Vocabulary) With(t Term) *Vocabulary {
+	out := &Vocabulary{byKind: make(map[Kind][]Term, len(v.byKind))}
+	for k, ts := range v.byKind {
+		out.byKind[k] = append([]Term(nil), ts...)
+	}
+	if _, ok := out.BySlug(t.Kind, t.Slug); !ok {
+		out.byKind[t.Kind] = append(out.byKind[t.Kind], t)
+	}
+	return out
+}
+
 // Terms returns the terms of k; inactive ones only when all is true.
 func (v *Vocabulary) Terms(k Kind, all bool) []Term {
 	var out []Term

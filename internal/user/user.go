@@ -40,6 +40,9 @@ type User struct {
 	Lang      string
 	Disabled  bool
 	CreatedAt time.Time
+	// EmailVerifiedAt is when the person confirmed the address by a link
+	// sent to it; zero until then.
+	EmailVerifiedAt time.Time
 	// system marks the actor System returns; no account row or form can
 	// set it.
 	system bool
@@ -64,6 +67,10 @@ func (u *User) AuditActor() audit.Actor {
 	}
 	return audit.Actor{ID: u.ID, Name: u.Name + " <" + u.Email + ">"}
 }
+
+// Verified reports whether u's e-mail address is confirmed: only then does
+// an account do more than read (vote, write, comment).
+func (u *User) Verified() bool { return u != nil && !u.EmailVerifiedAt.IsZero() }
 
 // IsModerator reports whether u may publish and return deeds of any
 // organisation.
@@ -118,6 +125,9 @@ type NewUser struct {
 	Role     Role
 	OrgID    int64
 	Lang     string // fi, sv or en; anything else becomes fi
+	// Unverified leaves the e-mail address to be confirmed by the person
+	// (self-registration); accounts an admin makes are confirmed at once.
+	Unverified bool
 }
 
 // normalizeEmail gives the form e-mails are stored and looked up in.
@@ -225,11 +235,16 @@ func (s *Service) create(ctx context.Context, in NewUser, then func(tx *store.Tx
 		return nil, fmt.Errorf("user: create: %w", err)
 	}
 	now := store.Now()
-	u := &User{Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now}
+	var verified any
+	var verifiedAt time.Time
+	if !in.Unverified {
+		verified, verifiedAt = now, now
+	}
+	u := &User{Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now, EmailVerifiedAt: verifiedAt}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		id, err := store.InsertID(ctx, tx, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now)
+		id, err := store.InsertID(ctx, tx, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at, email_verified_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now, verified)
 		if store.IsUniqueViolation(err) {
 			// Another request created the same e-mail since the check above.
 			return FieldErrors{"email": "error.email_taken"}
@@ -281,16 +296,20 @@ func nullID(id int64) sql.NullInt64 {
 }
 
 // userColumns are read by scanUser; the alias u lets them be joined.
-const userColumns = `u.id, u.email, u.name, u.role, u.org_id, u.lang, u.disabled, u.created_at`
+const userColumns = `u.id, u.email, u.name, u.role, u.org_id, u.lang, u.disabled, u.created_at, u.email_verified_at`
 
 // scanUser reads userColumns followed by any extra columns into extra.
 func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*User, error) {
 	var u User
 	var role string
 	var org sql.NullInt64
-	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &org, &u.Lang, &u.Disabled, &u.CreatedAt}, extra...)
+	var verified sql.NullTime
+	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &org, &u.Lang, &u.Disabled, &u.CreatedAt, &verified}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if verified.Valid {
+		u.EmailVerifiedAt = verified.Time.UTC()
 	}
 	u.Role = Role(role)
 	u.OrgID = org.Int64

@@ -229,7 +229,7 @@ func TestCreateAndAuthenticate(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := User{ID: u.ID, Email: "maija.meikalainen@example.fi", Name: "Maija Meikäläinen", Role: RoleMember,
-			OrgID: org, Lang: "fi", CreatedAt: u.CreatedAt}
+			OrgID: org, Lang: "fi", CreatedAt: u.CreatedAt, EmailVerifiedAt: u.CreatedAt}
 		if *u != want || u.ID == 0 || u.CreatedAt.IsZero() {
 			t.Fatalf("created %+v, want %+v", *u, want)
 		}

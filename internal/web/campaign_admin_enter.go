@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"slices"
 
 	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
@@ -149,7 +148,7 @@ func (s *Server) campaignEnter(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	var err error
 	if d.Open, err = s.openCampaigns(ctx); err != nil {
 		s.serverError(w, r, err)
@@ -195,34 +194,12 @@ func (s *Server) campaignEnter(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Juror = len(jc) > 0
-	if d.Admin, err = s.managesAny(ctx, u); err != nil {
+	if d.Admin, err = s.app.Campaigns.ManagesAny(ctx, u); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	v.Data = d
 	s.render(w, r, status, "campaign_admin_enter", v)
-}
-
-// managesAny reports whether the person runs any programme, or may start
-// one, for a link to the admin pages.
-func (s *Server) managesAny(ctx context.Context, u *user.User) (bool, error) {
-	if campaign.Can(u, campaign.ActionCreateProgramme, campaign.Standing{}) {
-		return true, nil
-	}
-	ps, err := s.app.Campaigns.Programmes(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, p := range ps {
-		full, err := s.app.Campaigns.Programme(ctx, p.ID)
-		if err != nil {
-			return false, err
-		}
-		if campaign.Can(u, campaign.ActionManage, campaign.Standing{ProgrammeAdmin: slices.Contains(full.AdminIDs, u.ID)}) {
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 // entryErrors names an entry's problems on the form's field. A closed
@@ -236,27 +213,13 @@ func (s *Server) entryErrors(ctx context.Context, fe campaign.FieldErrors, categ
 			continue
 		}
 		if key == campaign.ErrKeyWindowClosed {
-			if c, err := s.categoryCampaign(ctx, categoryID); err == nil {
-				key = "error.campaign_entry_closed|" + caHelp{lang}.Time(c.Entry.Closes)
+			if c, err := s.app.Campaigns.CategoryCampaign(ctx, categoryID); err == nil {
+				key = "error.campaign_entry_closed|" + help(lang).Time(c.Entry.Closes)
 			}
 		}
 		out[field] = key
 	}
 	return out
-}
-
-// categoryCampaign finds the campaign a category belongs to.
-func (s *Server) categoryCampaign(ctx context.Context, categoryID int64) (*campaign.Campaign, error) {
-	cs, err := s.app.Campaigns.Campaigns(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	for i := range cs {
-		if cs[i].Category(categoryID) != nil {
-			return &cs[i], nil
-		}
-	}
-	return nil, campaign.ErrNotFound
 }
 
 type caDeedEnterData struct {
@@ -315,7 +278,7 @@ func (s *Server) deedEnter(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d.caHelp = caHelp{v.Lang}
+	d.caHelp = help(v.Lang)
 	if d.Open, err = s.openCampaigns(ctx); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -347,7 +310,7 @@ func (s *Server) campaignFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	v := s.newView(r, "campaign_feedback.title", nil)
-	d := caFeedbackData{caHelp: caHelp{v.Lang}}
+	d := caFeedbackData{caHelp: help(v.Lang)}
 	mine, err := s.myEntries(ctx, u, 0)
 	if err != nil {
 		s.serverError(w, r, err)

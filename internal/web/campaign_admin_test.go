@@ -598,7 +598,10 @@ func TestCampaignWithdrawAndJuryDeclare(t *testing.T) {
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, "Aikaikkuna on suljettu.", `value="3" checked`)
 
-		// Declaring a conflict needs a reason, then the entry is gone.
+		// Declaring a conflict is for the judging window; it needs a
+		// reason, then the entry is gone.
+		wantStatus(t, admin.post(base+"/settings", campaignForm(t, now.Add(-2*time.Hour), now.Add(-time.Minute),
+			now.Add(-time.Minute), now.Add(48*time.Hour))), http.StatusSeeOther)
 		r = juror.post("/jury/entries/"+entryA+"/conflict", url.Values{"conflict_reason": {" "}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, `href="#f-conflict_reason"`, "Tämä tieto tarvitaan.")
@@ -650,5 +653,13 @@ func TestCampaignWindowsInFinnishTime(t *testing.T) {
 		mustContain(t, page.body, `value="2026-01-15T09:00"`, `value="2026-03-29T04:30"`, `value="2026-06-01T09:00"`,
 			`value="2026-07-15T16:00"`, `type="datetime-local"`, "Europe/Helsinki")
 		mustContain(t, admin.get("/admin/campaigns/"+id).body, "15.1.2026 klo 9.00 – 29.3.2026 klo 4.30", "15.7.2026 klo 16.00")
+		// The public page writes the same moments the same way, and each
+		// language writes them its own way on both.
+		mustContain(t, admin.get("/campaigns/"+id).body, "15.1.2026 klo 9.00 – 29.3.2026 klo 4.30", "1.6.2026 klo 9.00 – 15.7.2026 klo 16.00")
+		for lang, want := range map[string]string{"sv": "15.1.2026 kl. 9.00 – 29.3.2026 kl. 4.30", "en": "15 Jan 2026, 09:00 – 29 Mar 2026, 04:30"} {
+			admin.get("/lang/" + lang + "?next=/")
+			mustContain(t, admin.get("/admin/campaigns/"+id).body, want)
+			mustContain(t, admin.get("/campaigns/"+id).body, want)
+		}
 	})
 }

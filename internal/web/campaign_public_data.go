@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // the campaigns' times are Finnish wherever the server runs
 
 	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
@@ -21,38 +20,14 @@ import (
 // The public campaign pages' data, in the page's language. The names start
 // with pub to keep apart from the campaign admin pages in this package.
 
-// pubZone is the time zone the public campaign pages show times in: the
-// campaigns are Finnish, whatever zone the server is in.
-var pubZone = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Helsinki")
-	if err != nil {
-		return time.UTC // cannot happen: time/tzdata is embedded
-	}
-	return loc
-}()
-
-// pubDate is the Finnish day of t.
-func pubDate(t time.Time) string { return t.In(pubZone).Format("2.1.2006") }
-
-// pubTime is t in Finnish time, written the language's way.
-func pubTime(lang string, t time.Time) string {
-	t = t.In(pubZone)
-	switch lang {
-	case "sv":
-		return t.Format("2.1.2006 kl. 15.04")
-	case "en":
-		return t.Format("2 Jan 2006, 15:04")
-	}
-	return t.Format("2.1.2006 klo 15.04")
-}
-
 // pubWindow writes a window from its opening to its closing; days only
 // when short.
 func pubWindow(lang string, w campaign.Window, short bool) string {
+	f := timeFormat{lang}
 	if short {
-		return pubDate(w.Opens) + "–" + pubDate(w.Closes)
+		return f.Date(w.Opens) + "–" + f.Date(w.Closes)
 	}
-	return pubTime(lang, w.Opens) + " – " + pubTime(lang, w.Closes)
+	return f.Time(w.Opens) + " – " + f.Time(w.Closes)
 }
 
 type pubListData struct {
@@ -205,7 +180,7 @@ type pubAward struct {
 
 func (s *Server) pubResults(ctx context.Context, v *view, res *campaign.Results, versions []campaign.Version) (*pubResults, error) {
 	base := fmt.Sprintf("/campaigns/%d", res.CampaignID)
-	out := &pubResults{Version: res.Version, PublishedOn: pubDate(res.PublishedAt), Note: res.Note, LatestHref: base,
+	out := &pubResults{Version: res.Version, PublishedOn: timeFormat{v.Lang}.Date(res.PublishedAt), Note: res.Note, LatestHref: base,
 		Changes: pubChanges(v, res.Changes), Headline: v.T("cpublic.headline", res.Awards, res.Entries)}
 	latest := res.Version
 	if len(versions) > 0 {
@@ -217,7 +192,7 @@ func (s *Server) pubResults(ctx context.Context, v *view, res *campaign.Results,
 	}
 	out.CSV, out.JSON = base+"/results.csv"+query, base+"/results.json"+query
 	for _, ver := range versions {
-		pv := pubVersion{Version: ver.Version, PublishedOn: pubDate(ver.PublishedAt), Note: ver.Note, Changes: pubChanges(v, ver.Changes),
+		pv := pubVersion{Version: ver.Version, PublishedOn: timeFormat{v.Lang}.Date(ver.PublishedAt), Note: ver.Note, Changes: pubChanges(v, ver.Changes),
 			Current: ver.Version == res.Version, Href: base}
 		if ver.Version != latest {
 			pv.Href = fmt.Sprintf("%s?version=%d", base, ver.Version)
@@ -361,7 +336,7 @@ type pubVoteError struct {
 
 func (s *Server) pubVote(ctx context.Context, v *view, u *user.User, c *campaign.Campaign, now time.Time, voteErr *pubVoteError) (*pubVote, error) {
 	w := *c.Vote
-	pv := &pubVote{Opens: pubTime(v.Lang, w.Opens), Closes: pubTime(v.Lang, w.Closes), Open: w.Contains(now), Upcoming: now.Before(w.Opens), Closed: !now.Before(w.Closes), SignedIn: u != nil,
+	pv := &pubVote{Opens: timeFormat{v.Lang}.Time(w.Opens), Closes: timeFormat{v.Lang}.Time(w.Closes), Open: w.Contains(now), Upcoming: now.Before(w.Opens), Closed: !now.Before(w.Closes), SignedIn: u != nil,
 		LoginHref: "/login?" + url.Values{"next": {fmt.Sprintf("/campaigns/%d#vote", c.ID)}}.Encode()}
 	ballot, err := s.app.Campaigns.Audience(ctx, u, c.ID)
 	if err != nil {

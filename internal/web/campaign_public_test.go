@@ -68,6 +68,8 @@ var pubHelsinki = func() *time.Location {
 
 func pubDay(t time.Time) string { return t.In(pubHelsinki).Format("2.1.2006") }
 
+func pubDayEN(t time.Time) string { return t.In(pubHelsinki).Format("2 Jan 2006") }
+
 // pubEsc writes s as the templates do.
 func pubEsc(s string) string {
 	var b strings.Builder
@@ -161,7 +163,7 @@ func pubCheckPages(t *testing.T, s *site, seeded *campaign.DemoResult, fin *camp
 	mustContain(t, c.get(fmt.Sprintf("/campaigns/%d", fin.ID)).body, fmt.Sprintf("%d utmärkelser bland %d anmälda", r.Awards, r.Entries), "Underverkens skapare")
 	c.get("/lang/en?next=/campaigns")
 	mustContain(t, c.get(fmt.Sprintf("/campaigns/%d", fin.ID)).body, fmt.Sprintf("%d awards from %d entries", r.Awards, r.Entries),
-		"Corrected "+pubDay(r.PublishedAt)+": ", "Miracle maker")
+		"Corrected "+pubDayEN(r.PublishedAt)+": ", "Miracle maker")
 }
 
 // pubResultSection is the part of a results page that shows one category.

@@ -57,6 +57,15 @@ type deedFormData struct {
 	Duplicates []*deed.Deed
 	// Confirm asks the author to confirm the deed is not one of them.
 	Confirm bool
+	// Resume carries a form kept over an expired session to its save.
+	Resume string
+}
+
+// formExtras are what a form shown in special circumstances adds.
+type formExtras struct {
+	Resume string  // the kept form's token
+	Kept   []int64 // the kept form's uploads, which have no owner yet
+	Notice string  // translation key of a notice above the form
 }
 
 // duplicatesShown is how many look-alike deeds the form warns about.
@@ -78,6 +87,12 @@ func (s *Server) duplicates(ctx context.Context, d *deed.Deed, c deed.Content) [
 func (s *Server) deedForm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := currentUser(r)
+	// A form posted after the session expired is kept before anything else:
+	// a signed-out visitor may not even see the draft it edits.
+	if u == nil && r.Method == http.MethodPost {
+		s.stashForm(w, r)
+		return
+	}
 	var d *deed.Deed
 	if r.PathValue("id") != "" {
 		id, ok := pathID(r)
@@ -92,10 +107,6 @@ func (s *Server) deedForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if u == nil {
-		if r.Method == http.MethodPost {
-			s.stashForm(w, r)
-			return
-		}
 		s.redirectToLogin(w, r, "")
 		return
 	}
@@ -119,6 +130,7 @@ func (s *Server) deedForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	cleanMultipartHeaders(r)
 	if err := r.ParseMultipartForm(32 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -127,6 +139,12 @@ func (s *Server) deedForm(w http.ResponseWriter, r *http.Request) {
 		}
 		s.badRequest(w, r)
 		return
+	}
+	if token := r.PostFormValue("resume"); token != "" {
+		if err := s.claimStash(w, r, token); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	s.handleForm(w, r, d, r.Form, r.MultipartForm, r.PostFormValue("action"))
 }
@@ -140,13 +158,19 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 	c, yearRaw, errs := contentFromForm(form)
 	if mp != nil {
 		for field, kind := range map[string]media.Kind{"image_upload": media.KindImage, "attachment_upload": media.KindAttachment} {
+			target, limit, have := "images", deed.MaxImages, &c.Images
+			if kind == media.KindAttachment {
+				target, limit, have = "attachments", deed.MaxFiles, &c.Attachments
+			}
 			for _, fh := range mp.File[field] {
+				// Files past what a deed may have are refused before they
+				// are stored.
+				if len(*have) >= limit {
+					errs[target] = fmt.Sprintf("error.too_many|%d", limit)
+					break
+				}
 				id, key := s.storeUpload(ctx, u, fh, kind)
 				if key != "" {
-					target := "images"
-					if kind == media.KindAttachment {
-						target = "attachments"
-					}
 					errs[target] = key
 					continue
 				}
@@ -226,7 +250,13 @@ func (s *Server) storeUpload(ctx context.Context, u *user.User, fh *multipart.Fi
 	defer f.Close()
 	var mf *media.File
 	if kind == media.KindImage {
+		select {
+		case s.decodes <- struct{}{}:
+		case <-ctx.Done():
+			return 0, "error.upload_failed"
+		}
 		mf, err = media.ReadImage(f, media.MaxImageBytes)
+		<-s.decodes
 	} else {
 		mf, err = media.ReadAttachment(f, media.MaxAttachmentBytes)
 	}
@@ -349,6 +379,10 @@ func yearString(y int) string {
 }
 
 func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, d *deed.Deed, c deed.Content, yearRaw string, errs map[string]string) {
+	s.renderFormWith(w, r, status, d, c, yearRaw, errs, formExtras{})
+}
+
+func (s *Server) renderFormWith(w http.ResponseWriter, r *http.Request, status int, d *deed.Deed, c deed.Content, yearRaw string, errs map[string]string, x formExtras) {
 	ctx := r.Context()
 	u := currentUser(r)
 	title := "form.new_title"
@@ -437,19 +471,32 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, status int, 
 	for _, m := range append(append([]deed.MediaRef{}, c.Images...), c.Attachments...) {
 		ids = append(ids, m.ID)
 	}
-	info, err := s.app.Deeds.MediaInfo(ctx, ids)
+	var deedID int64
+	if d != nil {
+		deedID = d.ID
+	}
+	info, err := s.app.Deeds.MediaInfo(ctx, u, deedID, ids, x.Kept)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	// An id the form may not show (someone else's upload) gets no row.
 	for _, m := range c.Images {
-		fd.Images = append(fd.Images, mediaRow{ID: m.ID, Caption: m.Caption, Filename: info[m.ID].Filename, Size: info[m.ID].Size})
+		if mi, ok := info[m.ID]; ok {
+			fd.Images = append(fd.Images, mediaRow{ID: m.ID, Caption: m.Caption, Filename: mi.Filename, Size: mi.Size})
+		}
 	}
 	for _, m := range c.Attachments {
-		fd.Attachments = append(fd.Attachments, mediaRow{ID: m.ID, Caption: m.Caption, Filename: info[m.ID].Filename, Size: info[m.ID].Size})
+		if mi, ok := info[m.ID]; ok {
+			fd.Attachments = append(fd.Attachments, mediaRow{ID: m.ID, Caption: m.Caption, Filename: mi.Filename, Size: mi.Size})
+		}
 	}
 	if errs != nil {
 		v.setErrors(errs, formFieldOrder)
+	}
+	fd.Resume = x.Resume
+	if x.Notice != "" {
+		v.Notice = v.T(x.Notice)
 	}
 	v.Data = fd
 	s.render(w, r, status, "deedform", v)

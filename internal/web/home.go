@@ -67,11 +67,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
-	if u := currentUser(r); u != nil {
-		if err := s.app.Users.SetLang(r.Context(), u.ID, l); err != nil {
-			s.log.Warn("could not store language", "user", u.ID, "err", err)
-		}
-	}
+	// Only the browser's cookie changes: a GET stores nothing on the server.
 	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 

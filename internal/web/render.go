@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/fault"
@@ -27,9 +28,9 @@ type templates struct {
 func parseTemplates(fsys fs.FS, cat *i18n.Catalog) (*templates, error) {
 	funcs := template.FuncMap{
 		"paras":    paragraphs,
-		"date":     func(t time.Time) string { return t.Format("2.1.2006") },
-		"datePtr":  func(t *time.Time) string { return formatDatePtr(t) },
-		"dateTime": func(t time.Time) string { return t.UTC().Format("2.1.2006 15.04 UTC") },
+		"date":     func(lang string, t time.Time) string { return timeFormat{lang}.Date(t) },
+		"datePtr":  func(lang string, t *time.Time) string { return timeFormat{lang}.DatePtr(t) },
+		"dateTime": func(lang string, t time.Time) string { return timeFormat{lang}.Time(t) },
 		"join":     strings.Join,
 		"add":      func(a, b int) int { return a + b },
 		"contains": func(list []string, v string) bool {
@@ -68,13 +69,6 @@ func parseTemplates(fsys fs.FS, cat *i18n.Catalog) (*templates, error) {
 		t.pages[name] = clone
 	}
 	return t, nil
-}
-
-func formatDatePtr(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.Format("2.1.2006")
 }
 
 // paragraphs turns plain text into escaped paragraphs, keeping the author's
@@ -324,9 +318,19 @@ func (s *Server) redirectToLogin(w http.ResponseWriter, r *http.Request, resume 
 	http.Redirect(w, r, "/login?"+q.Encode(), http.StatusSeeOther)
 }
 
-// safeNext keeps a redirect target on this site.
+// safeNext keeps a redirect target on this site: a path of its own, with
+// no backslash, whitespace or control character anywhere (browsers drop
+// tabs and newlines from a URL and read "\\" as "/", so "/\t/evil.example"
+// would leave the site) and nothing a browser could read as another host.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool {
+			return r == '\\' || r <= ' ' || r == 0x7f || unicode.IsSpace(r) || !unicode.IsPrint(r)
+		}) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next

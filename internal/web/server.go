@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/tekotori/tekotori/internal/api"
@@ -25,6 +27,10 @@ type Options struct {
 	BaseURL string
 	// SecureCookies marks cookies Secure; on by default behind https.
 	SecureCookies bool
+	// ClientIPHeader names the header a reverse proxy puts the client's
+	// address in (such as X-Forwarded-For); empty means the connection's
+	// own address is the client's.
+	ClientIPHeader string
 }
 
 // Server is the HTTP face of one App.
@@ -36,7 +42,13 @@ type Server struct {
 	opts  Options
 	api   *api.API
 	start time.Time
+	// decodes bounds how many uploaded images are decoded at once: each
+	// may take up to media.MaxDecodedBytes two or three times over.
+	decodes chan struct{}
 }
+
+// maxConcurrentDecodes is the size of the decoding queue.
+const maxConcurrentDecodes = 2
 
 // New builds a Server.
 func New(a *app.App, opts Options) (*Server, error) {
@@ -48,14 +60,15 @@ func New(a *app.App, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now()}, nil
+	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now(),
+		decodes: make(chan struct{}, maxConcurrentDecodes)}, nil
 }
 
 // Handler returns the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", s.cacheStatic(static, http.FileServerFS(static))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("/api/", s.api.Handler())
 
@@ -114,9 +127,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", s.notFoundHandler)
 
 	var h http.Handler = mux
+	h = s.limitFormBodies(h)
 	h = s.withSession(h)
 	h = csrfProtection(h, s.forbidden)
-	h = securityHeaders(h)
+	h = securityHeaders(h, s.opts.SecureCookies)
 	h = s.recoverer(h)
 	h = s.logRequests(h)
 	return h
@@ -134,8 +148,15 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-func cacheStatic(h http.Handler) http.Handler {
+// cacheStatic serves the static files with a cache lifetime, and never a
+// listing of them: a directory is not found.
+func (s *Server) cacheStatic(files fs.FS, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if st, err := fs.Stat(files, name); name == "" || err != nil || st.IsDir() {
+			s.notFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		h.ServeHTTP(w, r)
 	})

@@ -550,10 +550,20 @@ func TestExpiredSessionKeepsDraft(t *testing.T) {
 		q, _ := url.ParseQuery(strings.SplitN(r.loc, "?", 2)[1])
 		r = c.post("/login", url.Values{"email": {"a@example.org"}, "password": {testPassword}, "next": {q.Get("next")}, "resume": {q.Get("resume")}})
 		wantStatus(t, r, http.StatusSeeOther)
-		r = c.follow(r)
+		page = c.follow(r)
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Mitään ei ole vielä tallennettu", `value="Kirjoitettu ennen uloskirjautumista"`, "Otettiin käyttöön toiminnanohjaus.",
+			`name="image_id"`, "kuva.png")
+		// Saving it from the same browser keeps everything, the image too.
+		form.Set("resume", q.Get("resume"))
+		form.Set("action", "save")
+		img := regexp.MustCompile(`name="image_id" value="(\d+)"`).FindStringSubmatch(page.body)
+		form.Set("image_id", img[1])
+		form.Set("image_caption", "")
+		r = c.postMultipart("/deeds/new", form)
 		wantStatus(t, r, http.StatusSeeOther)
 		page = c.follow(r)
-		mustContain(t, page.body, "Tallennettu.", `value="Kirjoitettu ennen uloskirjautumista"`, "Otettiin käyttöön toiminnanohjaus.", `name="image_id"`)
+		mustContain(t, page.body, "Tallennettu.", `value="Kirjoitettu ennen uloskirjautumista"`, `name="image_id"`)
 		// The kept form is used once.
 		r = c.get("/deeds/new?resume=" + q.Get("resume"))
 		wantStatus(t, r, http.StatusSeeOther)

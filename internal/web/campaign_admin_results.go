@@ -1,0 +1,93 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/tekotori/tekotori/internal/campaign"
+)
+
+// The working results of a campaign and their publication.
+
+type caResultsData struct {
+	caHelp
+	C        *campaign.Campaign
+	R        *campaign.Ranking
+	Versions []campaign.Version
+	Note     string
+	Cats     []caRankedCategory
+	Langs    map[int64]string
+}
+
+type caRankedCategory struct {
+	campaign.CategoryRanking
+	Rule    string
+	Kind    string
+	Decided map[string]int
+}
+
+// adminResults shows the working results: per category the raw and the
+// normalised score, the spread between jurors and the flags, with the
+// decisions so far; and the publication of the results.
+func (s *Server) adminResults(w http.ResponseWriter, r *http.Request) {
+	c, _, ok := s.managedCampaign(w, r)
+	if !ok {
+		return
+	}
+	s.renderResults(w, r, http.StatusOK, s.newView(r, "campaign_admin.results_title", nil), caResultsData{C: c})
+}
+
+func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status int, v *view, d caResultsData) {
+	ctx := r.Context()
+	d.caHelp = help(v.Lang)
+	rk, err := s.app.Campaigns.Ranking(ctx, currentUser(r), d.C.ID)
+	if err != nil {
+		s.campaignFail(w, r, err)
+		return
+	}
+	d.R = rk
+	if d.Langs, err = s.entryLangs(ctx, currentUser(r), d.C.ID); err != nil {
+		s.campaignFail(w, r, err)
+		return
+	}
+	for _, cr := range rk.Categories {
+		rc := caRankedCategory{CategoryRanking: cr, Rule: ruleLabel(v, cr.Category.Rule), Kind: kindLabel(v, cr.Category.Kind), Decided: map[string]int{}}
+		for _, row := range cr.Rows {
+			if row.Decision != nil {
+				rc.Decided[string(row.Decision.Outcome)]++
+			}
+		}
+		d.Cats = append(d.Cats, rc)
+	}
+	if d.Versions, err = s.app.Campaigns.Versions(ctx, d.C.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.Data = d
+	s.render(w, r, status, "campaign_admin_results", v)
+}
+
+// adminPublish publishes the results, or a correction with its note.
+func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) {
+	c, u, ok := s.managedCampaign(w, r)
+	if !ok {
+		return
+	}
+	note := r.PostFormValue("publish_note")
+	res, err := s.app.Campaigns.Publish(r.Context(), u, c.ID, note)
+	var fe campaign.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		v := s.newView(r, "campaign_admin.results_title", nil)
+		v.setErrors(renamed(fe, "publish_", map[string]string{"campaign": "publish_note"}), nil)
+		s.renderResults(w, r, http.StatusUnprocessableEntity, v, caResultsData{C: c, Note: note})
+	case err != nil:
+		s.campaignFail(w, r, err)
+	default:
+		msg := "campaign_published"
+		if res.Version > 1 {
+			msg = "campaign_corrected"
+		}
+		http.Redirect(w, r, campaignPath(c.ID, "/results?msg="+msg+"#publish"), http.StatusSeeOther)
+	}
+}

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// clientAddr names the client for abuse limits: its IP address, or for
+// IPv6 its /64 network, since one home or office holds a whole /64. Behind
+// a reverse proxy the address comes from Options.ClientIPHeader (the last
+// value, which the proxy itself wrote).
+func (s *Server) clientAddr(r *http.Request) string {
+	raw := r.RemoteAddr
+	if h := s.opts.ClientIPHeader; h != "" {
+		if v := r.Header.Values(h); len(v) > 0 {
+			parts := strings.Split(v[len(v)-1], ",")
+			raw = strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	if host, _, err := net.SplitHostPort(raw); err == nil {
+		raw = host
+	}
+	ip, err := netip.ParseAddr(raw)
+	if err != nil {
+		return "unknown"
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}
+
+// tooMany answers a request over an abuse limit: 429, when to try again,
+// in the reader's language.
+func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	secs := int(max(wait, time.Second).Round(time.Second) / time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	v := s.newView(r, "error.too_many_requests_title", nil)
+	v.Data = v.T("error.too_many_requests_text", waitText(v, secs))
+	s.render(w, r, http.StatusTooManyRequests, "error", v)
+}
+
+// waitText says how long to wait in whole seconds or minutes.
+func waitText(v *view, secs int) string {
+	if secs < 120 {
+		return v.T("time.seconds", secs)
+	}
+	return v.T("time.minutes", (secs+59)/60)
+}
