@@ -11,7 +11,9 @@ import (
 	"github.com/tekotori/tekotori/internal/user"
 )
 
-// requireAdmin lets admins through and answers everyone else.
+// requireAdmin lets admins through to the admin pages and answers everyone
+// else. It asks the user package's rule (CanAdminister); the services ask
+// it again for every edit, so this is the pages' courtesy, not the guard.
 func (s *Server) requireAdmin(w http.ResponseWriter, r *http.Request) (*user.User, bool) {
 	u := currentUser(r)
 	if u == nil {
