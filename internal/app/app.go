@@ -82,13 +82,14 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 	if err := a.Terms.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("app: seed vocabularies: %w", err)
 	}
+	a.Limits = throttle.New(db)
 	a.Users = user.NewService(db)
+	a.Users.UseLimits(a.Limits)
 	a.Audit = audit.NewService(db)
 	a.Deeds = deed.NewService(db, a.Terms)
 	a.Importer = deed.NewImporter(a.Deeds, a.Orgs, a.Terms)
 	a.Campaigns = campaign.NewService(db, a.Deeds)
 	a.Search = search.NewService(db, analysis.New(log), log)
-	a.Limits = throttle.New(db)
 	return a, nil
 }
 
@@ -170,6 +171,9 @@ func (a *App) HousekeepingJobs() []housekeeping.Job {
 	return []housekeeping.Job{
 		{Name: "expired-sessions", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
 			return count(a.Users.PurgeExpiredSessions(ctx))
+		}},
+		{Name: "spent-links", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
+			return count(a.Users.PurgeSpentLinks(ctx))
 		}},
 		{Name: "unused-uploads", Every: time.Hour, Run: func(ctx context.Context) (string, error) {
 			return count(a.Deeds.PurgeUnusedUploads(ctx))

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -48,23 +49,81 @@ const (
 // Hasher hashes and verifies passwords. Each argon2id run takes ~19 MiB
 // and tens of milliseconds of a core, so a semaphore bounds how many run
 // at once: a burst of logins queues instead of exhausting memory.
+//
+// The queue is fair between clients: each client (see WithClient) has a
+// lane that holds at most one hash at a time, so a flood of sign-ins from
+// one address waits in its own lane and takes one slot, and a person
+// signing in from elsewhere gets another at once.
 type Hasher struct {
 	p   params
 	sem chan struct{}
+
+	mu    sync.Mutex
+	lanes map[string]*lane
+}
+
+type lane struct {
+	turn  chan struct{} // holds a token while the lane's hash runs
+	users int           // requests in or waiting in the lane
 }
 
 // NewHasher returns a Hasher running at most concurrency hashes at once
 // (at least one).
 func NewHasher(concurrency int) *Hasher {
-	return &Hasher{p: defaultParams, sem: make(chan struct{}, max(concurrency, 1))}
+	return &Hasher{p: defaultParams, sem: make(chan struct{}, max(concurrency, 1)), lanes: map[string]*lane{}}
 }
 
-// derive runs argon2id once a slot is free. Waiting gives up when ctx ends
-// so that a cancelled request does not keep its place in the queue.
+type clientKey struct{}
+
+// WithClient tells the hasher which client a request comes from (its
+// address), so that one client's requests queue behind each other and not
+// in front of everyone else's.
+func WithClient(ctx context.Context, client string) context.Context {
+	return context.WithValue(ctx, clientKey{}, client)
+}
+
+// enterLane waits for the client's turn; the returned function ends it.
+func (h *Hasher) enterLane(ctx context.Context) (func(), error) {
+	client, _ := ctx.Value(clientKey{}).(string)
+	if client == "" {
+		return func() {}, nil
+	}
+	h.mu.Lock()
+	l := h.lanes[client]
+	if l == nil {
+		l = &lane{turn: make(chan struct{}, 1)}
+		h.lanes[client] = l
+	}
+	l.users++
+	h.mu.Unlock()
+	leave := func() {
+		h.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(h.lanes, client)
+		}
+		h.mu.Unlock()
+	}
+	select {
+	case l.turn <- struct{}{}:
+	case <-ctx.Done():
+		leave()
+		return nil, ctx.Err()
+	}
+	return func() { <-l.turn; leave() }, nil
+}
+
+// derive runs argon2id once the client's turn has come and a slot is
+// free. Waiting gives up when ctx ends so that a cancelled request does not
+// keep its place in the queue.
 func (h *Hasher) derive(ctx context.Context, password string, salt []byte, p params, keyLen int) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	done, err := h.enterLane(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	select {
 	case h.sem <- struct{}{}:
 	case <-ctx.Done():

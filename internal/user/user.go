@@ -16,6 +16,7 @@ import (
 	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/field"
 	"github.com/tekotori/tekotori/internal/store"
+	"github.com/tekotori/tekotori/internal/throttle"
 )
 
 // ErrNotFound is returned for an account or session that does not exist.
@@ -109,13 +110,18 @@ type Service struct {
 	db         *store.DB
 	hasher     *Hasher
 	sessionTTL time.Duration
+	limits     *throttle.Limiter
 }
 
 // NewService returns a Service on db. Two hashes at a time keeps password
 // checks from taking every core of a small server.
 func NewService(db *store.DB) *Service {
-	return &Service{db: db, hasher: NewHasher(2), sessionTTL: sessionLifetime}
+	return &Service{db: db, hasher: NewHasher(2), sessionTTL: sessionLifetime, limits: throttle.New(db)}
 }
+
+// UseLimits makes the service count sign-in failures and registrations in
+// l, which the rest of the platform shares.
+func (s *Service) UseLimits(l *throttle.Limiter) { s.limits = l }
 
 // NewUser is what an admin submits to create an account.
 type NewUser struct {

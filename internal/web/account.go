@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/user"
@@ -53,7 +54,30 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Email = r.PostFormValue("email")
-	u, err := s.app.Users.Authenticate(r.Context(), d.Email, r.PostFormValue("password"))
+	u, err := s.app.Users.SignIn(r.Context(), d.Email, r.PostFormValue("password"), s.clientAddr(r))
+	var throttled *user.ThrottledError
+	if errors.As(err, &throttled) {
+		s.log.Warn("sign-in throttled", "client", s.clientAddr(r), "wait", throttled.Wait)
+		secs := int(max(throttled.Wait, time.Second).Round(time.Second) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		v.setErrors(map[string]string{"email": "error.signin_throttled|" + waitText(v, secs)}, nil)
+		v.Data = d
+		s.render(w, r, http.StatusTooManyRequests, "login", v)
+		return
+	}
+	if errors.Is(err, user.ErrUnverified) {
+		// The right password, but the address is not confirmed: a new link
+		// goes out (within the mail limits) and the page says so.
+		if !s.allowMail(w, r, u.Email) {
+			return
+		}
+		if err := s.app.Users.SendLink(r.Context(), u, user.PurposeVerify, s.linkMail(u.Lang, "verify")); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.notice(w, r, "verify.pending_title", "verify.pending_text", u.Email)
+		return
+	}
 	if errors.Is(err, user.ErrBadCredentials) {
 		v.setErrors(map[string]string{"email": "error.bad_credentials"}, nil)
 		v.Data = d
@@ -82,6 +106,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/?msg=signed_out", http.StatusSeeOther)
 }
 
+// registrationsPerHour is how many accounts one client address may start
+// in an hour: an office behind one address registers a few at once.
+const registrationsPerHour = 10
+
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := s.newView(r, "register.title", nil)
@@ -101,22 +129,26 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 			errs["password2"] = "error.password_mismatch"
 		}
 		if errs == nil {
-			u, err := s.app.Users.Create(ctx, in)
+			dec, err := s.app.Limits.Allow(ctx, "register:"+s.clientAddr(r), registrationsPerHour, time.Hour)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			if !dec.Allowed {
+				s.log.Warn("registrations over the limit", "client", s.clientAddr(r))
+				s.tooMany(w, r, dec.RetryAfter)
+				return
+			}
+			err = s.app.Users.Register(user.WithClient(ctx, s.clientAddr(r)), in, user.RegisterMails{
+				Confirm: s.linkMail(v.Lang, "verify"), Exists: s.linkMail(v.Lang, "exists")})
 			if errors.As(err, &errs) {
 				// shown below
 			} else if err != nil {
 				s.serverError(w, r, err)
 				return
 			} else {
-				if err := s.setSession(w, r, u); err != nil {
-					s.serverError(w, r, err)
-					return
-				}
-				next := safeNext(d.Next)
-				if next == "/" {
-					next = "/deeds/new?msg=welcome"
-				}
-				http.Redirect(w, r, next, http.StatusSeeOther)
+				// The same answer whether the address was new or not.
+				s.notice(w, r, "verify.pending_title", "verify.pending_text", d.Email)
 				return
 			}
 		}

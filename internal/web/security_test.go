@@ -384,3 +384,25 @@ func TestModeratorCannotPublishWhatTheyRewrote(t *testing.T) {
 		wantStatus(t, mod2.post("/deeds/"+id+"/publish", nil), http.StatusSeeOther)
 	})
 }
+
+// Wrong passwords slow down the next attempt, whatever it is, before any
+// hashing; after the wait the right password works.
+func TestSignInBackoff(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		c := s.client()
+		for i := range 6 {
+			r := c.post("/login", url.Values{"email": {"a@example.org"}, "password": {"väärin-" + itoa(int64(i))}})
+			wantStatus(t, r, http.StatusUnauthorized)
+		}
+		r := c.post("/login", url.Values{"email": {"a@example.org"}, "password": {testPassword}})
+		wantStatus(t, r, http.StatusTooManyRequests)
+		mustContain(t, r.body, "Liian monta epäonnistunutta kirjautumista", `value="a@example.org"`)
+		if r.header.Get("Retry-After") == "" {
+			t.Fatal("no Retry-After")
+		}
+		time.Sleep(1100 * time.Millisecond)
+		wantStatus(t, c.post("/login", url.Values{"email": {"a@example.org"}, "password": {testPassword}}), http.StatusSeeOther)
+	})
+}

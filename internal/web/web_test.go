@@ -647,12 +647,46 @@ func TestRegister(t *testing.T) {
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, "Sähköpostiosoite ei ole kelvollinen", "vähintään 10 merkkiä")
 		r = c.post("/register", url.Values{"email": {"Uusi@Example.org"}, "name": {"Uusi Jäsen"}, "org": {org}, "password": {"pitkä-salasana"}, "password2": {"pitkä-salasana"}})
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "Tarkista sähköpostisi", "Uusi@Example.org")
+		// Not signed in until the address is confirmed.
+		mustNotContain(t, r.body, "Uusi Jäsen")
+		link := mailedLink(t, s, "uusi@example.org", "/account/verify?token=")
+		page := c.get(link)
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Vahvista osoite")
+		token := strings.SplitN(link, "token=", 2)[1]
+		r = c.post("/account/verify", url.Values{"token": {token}})
 		wantStatus(t, r, http.StatusSeeOther)
-		page := c.follow(r)
+		page = c.follow(r)
 		mustContain(t, page.body, "Tervetuloa!", "Uusi Jäsen", "Varkaus")
+		// The link works once.
+		wantStatus(t, s.client().post("/account/verify", url.Values{"token": {token}}), http.StatusNotFound)
+		// Registering a taken address looks the same from outside; the
+		// owner is told by mail instead.
 		r = s.client().post("/register", url.Values{"email": {"uusi@example.org"}, "name": {"Toinen"}, "org": {org}, "password": {"pitkä-salasana"}, "password2": {"pitkä-salasana"}})
-		mustContain(t, r.body, "Tällä sähköpostiosoitteella on jo tili.")
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "Tarkista sähköpostisi")
+		mustNotContain(t, r.body, "on jo tili")
+		mailedLink(t, s, "uusi@example.org", "/account/reset/confirm?token=")
 	})
+}
+
+// mailedLink finds the newest mail to addr in the outbox and the site path
+// in it that starts with prefix.
+func mailedLink(t *testing.T, s *site, addr, prefix string) string {
+	t.Helper()
+	var body string
+	if err := s.app.DB.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = ? ORDER BY id DESC LIMIT 1`, addr).Scan(&body); err != nil {
+		t.Fatalf("no mail to %s: %v", addr, err)
+	}
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return line
+		}
+	}
+	t.Fatalf("the mail to %s has no %s link: %s", addr, prefix, body)
+	return ""
 }
 
 func TestBrowseAndAPI(t *testing.T) {

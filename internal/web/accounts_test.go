@@ -1,0 +1,119 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tekotori/tekotori/internal/store"
+	"github.com/tekotori/tekotori/internal/store/storetest"
+	"github.com/tekotori/tekotori/internal/user"
+)
+
+func mailCount(t *testing.T, s *site, addr string) int {
+	t.Helper()
+	var n int
+	if err := s.app.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM mail_outbox WHERE to_addr = ?`, addr).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func tokenOf(link string) string { return strings.SplitN(link, "token=", 2)[1] }
+
+// A forgotten password is reset by a link; the answer does not tell which
+// addresses have accounts; the reset ends every other session.
+func TestPasswordReset(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		other := s.client()
+		other.login("a@example.org")
+		wantStatus(t, other.get("/my"), http.StatusOK)
+
+		c := s.client()
+		mustContain(t, c.get("/login").body, `href="/account/reset"`)
+		known := c.post("/account/reset", url.Values{"email": {"a@example.org"}})
+		unknown := c.post("/account/reset", url.Values{"email": {"ei-tilia@example.org"}})
+		wantStatus(t, known, http.StatusOK)
+		wantStatus(t, unknown, http.StatusOK)
+		if strings.ReplaceAll(known.body, "a@example.org", "X") != strings.ReplaceAll(unknown.body, "ei-tilia@example.org", "X") {
+			t.Fatal("the answer tells a known address from an unknown one")
+		}
+		if n := mailCount(t, s, "ei-tilia@example.org"); n != 0 {
+			t.Fatalf("%d mails to an address without an account", n)
+		}
+		link := mailedLink(t, s, "a@example.org", "/account/reset/confirm?token=")
+		page := c.get(link)
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Uusi salasana")
+		// A mistake keeps the link usable.
+		r := c.post("/account/reset/confirm", url.Values{"token": {tokenOf(link)}, "password": {"uusi-salasana-1"}, "password2": {"toinen"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Salasanat eivät täsmää.")
+		r = c.post("/account/reset/confirm", url.Values{"token": {tokenOf(link)}, "password": {"lyhyt"}, "password2": {"lyhyt"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		r = c.post("/account/reset/confirm", url.Values{"token": {tokenOf(link)}, "password": {"uusi-salasana-1"}, "password2": {"uusi-salasana-1"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, c.follow(r).body, "Uusi salasana on tallennettu")
+		wantStatus(t, c.get("/my"), http.StatusOK)
+		// The other device was signed out; the old password is gone.
+		wantStatus(t, other.get("/my"), http.StatusSeeOther)
+		wantStatus(t, s.client().post("/login", url.Values{"email": {"a@example.org"}, "password": {testPassword}}), http.StatusUnauthorized)
+		wantStatus(t, s.client().post("/login", url.Values{"email": {"a@example.org"}, "password": {"uusi-salasana-1"}}), http.StatusSeeOther)
+		// Used once.
+		wantStatus(t, s.client().get(link), http.StatusNotFound)
+	})
+}
+
+// A sign-in link signs in only with the page's button: opening it (as a
+// mail scanner would) does nothing.
+func TestSignInByLink(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		c := s.client()
+		wantStatus(t, c.post("/login/link", url.Values{"email": {"a@example.org"}}), http.StatusOK)
+		link := mailedLink(t, s, "a@example.org", "/login/link?token=")
+		mustContain(t, c.get(link).body, "Kirjaudu sisään")
+		wantStatus(t, c.get(link), http.StatusOK)
+		wantStatus(t, c.get("/my"), http.StatusSeeOther)
+		wantStatus(t, c.post("/login/link", url.Values{"token": {tokenOf(link)}}), http.StatusSeeOther)
+		wantStatus(t, c.get("/my"), http.StatusOK)
+		wantStatus(t, s.client().post("/login/link", url.Values{"token": {tokenOf(link)}}), http.StatusNotFound)
+		// A bad address is an error on the form; mail to one address is limited.
+		r := c.post("/login/link", url.Values{"email": {"ei osoite"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		for range 2 {
+			wantStatus(t, c.post("/login/link", url.Values{"email": {"a@example.org"}}), http.StatusOK)
+		}
+		wantStatus(t, c.post("/login/link", url.Values{"email": {"a@example.org"}}), http.StatusTooManyRequests)
+	})
+}
+
+// Before the address is confirmed the right password does not sign in: a
+// new link goes out instead.
+func TestUnconfirmedAccountCannotSignIn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		org := itoa(orgID(t, s, "varkaus"))
+		c := s.client()
+		form := url.Values{"email": {"uusi@example.org"}, "name": {"Uusi Jäsen"}, "org": {org}, "password": {"pitkä-salasana"}, "password2": {"pitkä-salasana"}}
+		wantStatus(t, c.post("/register", form), http.StatusOK)
+		if n := mailCount(t, s, "uusi@example.org"); n != 1 {
+			t.Fatalf("%d mails", n)
+		}
+		r := c.post("/login", url.Values{"email": {"uusi@example.org"}, "password": {"pitkä-salasana"}})
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "Tarkista sähköpostisi")
+		wantStatus(t, c.get("/my"), http.StatusSeeOther)
+		if n := mailCount(t, s, "uusi@example.org"); n != 2 {
+			t.Fatalf("%d mails after signing in unconfirmed", n)
+		}
+		link := mailedLink(t, s, "uusi@example.org", "/account/verify?token=")
+		wantStatus(t, c.post("/account/verify", url.Values{"token": {tokenOf(link)}}), http.StatusSeeOther)
+		wantStatus(t, s.client().post("/login", url.Values{"email": {"uusi@example.org"}, "password": {"pitkä-salasana"}}), http.StatusSeeOther)
+	})
+}
