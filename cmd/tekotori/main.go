@@ -229,7 +229,8 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		}
 		orgID = o.ID
 	}
-	u, err := a.Users.Create(ctx, user.NewUser{Email: *email, Name: *name, Password: password, Role: r, OrgID: orgID, Lang: *lang})
+	// The console may give any role: whoever runs it holds the database.
+	u, err := a.Users.Add(ctx, user.System(), user.NewUser{Email: *email, Name: *name, Password: password, Role: r, OrgID: orgID, Lang: *lang})
 	if err != nil {
 		return err
 	}

@@ -15,9 +15,11 @@ import (
 
 	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/search"
 	"github.com/tekotori/tekotori/internal/taxonomy"
+	"github.com/tekotori/tekotori/internal/user"
 )
 
 // API is the JSON face of one App.
@@ -40,7 +42,7 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/deeds/{id}", a.getDeed)
 	a.campaignRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint")
+		a.failWith(w, r, fault.NotFound, "api.error.no_endpoint")
 	})
 	return mux
 }
@@ -227,24 +229,23 @@ func requestFromQuery(q url.Values) (search.Request, error) {
 }
 
 func (a *API) getDeed(w http.ResponseWriter, r *http.Request) {
+	// Whether a deed that is not public is found depends on the session.
+	w.Header().Set("Vary", "Cookie")
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusNotFound, "not_found", "no such deed")
+		a.fail(w, r, deed.ErrNotFound)
 		return
 	}
-	d, err := a.app.Deeds.Get(r.Context(), nil, id)
-	if errors.Is(err, deed.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "not_found", "no such deed")
-		return
-	}
+	// The deed service decides with the session's person, as for the deed
+	// page, so that the two never disagree on who may see a draft.
+	d, err := a.app.Deeds.Get(r.Context(), user.FromContext(r.Context()), id)
 	if err != nil {
-		a.app.Log.Error("api get", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+		a.fail(w, r, err)
 		return
 	}
 	vocab, err := a.app.Terms.All(r.Context())
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+		a.fail(w, r, err)
 		return
 	}
 	full := Full{Item: a.item(d, vocab, apiLang(r)), Need: d.Need, Solution: d.Solution, Results: d.Results, Lessons: d.Lessons,
@@ -291,17 +292,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
-}
-
-type apiError struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
-func writeError(w http.ResponseWriter, status int, code, msg string) {
-	var e apiError
-	e.Error.Code, e.Error.Message = code, msg
-	writeJSON(w, status, e)
 }

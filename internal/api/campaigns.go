@@ -43,8 +43,7 @@ type campaignList struct {
 func (a *API) listCampaigns(w http.ResponseWriter, r *http.Request) {
 	cs, err := a.app.Campaigns.Campaigns(r.Context(), 0)
 	if err != nil {
-		a.app.Log.Error("api campaigns", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+		a.fail(w, r, err)
 		return
 	}
 	now := store.Now()
@@ -68,7 +67,7 @@ func (a *API) listCampaigns(w http.ResponseWriter, r *http.Request) {
 func (a *API) campaignResults(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusNotFound, "not_found", "no such campaign")
+		a.fail(w, r, campaign.ErrNotFound)
 		return
 	}
 	version := 0
@@ -79,28 +78,21 @@ func (a *API) campaignResults(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ctx := r.Context()
-	_, err = a.app.Campaigns.Campaign(ctx, id)
-	switch {
-	case errors.Is(err, campaign.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_found", "no such campaign")
-		return
-	case err != nil:
-		a.app.Log.Error("api campaign results", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+	if _, err = a.app.Campaigns.Campaign(ctx, id); err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	res, err := a.app.Campaigns.Published(ctx, id, version)
 	if errors.Is(err, campaign.ErrNotFound) {
+		key := "api.error.results_unpublished"
 		if version > 0 {
-			writeError(w, http.StatusNotFound, "not_found", "no such version of the results")
-		} else {
-			writeError(w, http.StatusNotFound, "not_found", "the results are not published yet")
+			key = "api.error.no_results_version"
 		}
+		a.failWith(w, r, err, key)
 		return
 	}
 	if err != nil {
-		a.app.Log.Error("api campaign results", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
+		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, res)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tekotori/tekotori/internal/analysis"
+	"github.com/tekotori/tekotori/internal/audit"
 	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/finland"
@@ -25,12 +26,15 @@ import (
 
 // App holds the services of one running platform.
 type App struct {
-	DB       *store.DB
-	Log      *slog.Logger
-	Places   *finland.Registry
-	Orgs     *org.Service
-	Terms    *taxonomy.Service
-	Users    *user.Service
+	DB     *store.DB
+	Log    *slog.Logger
+	Places *finland.Registry
+	Orgs   *org.Service
+	Terms  *taxonomy.Service
+	Users  *user.Service
+	// Audit reads the log of site administration, which the services
+	// write.
+	Audit    *audit.Service
 	Deeds    *deed.Service
 	Importer *deed.Importer
 	// Campaigns runs award campaigns.
@@ -81,6 +85,7 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 	a.Limits = throttle.New(db)
 	a.Users = user.NewService(db)
 	a.Users.UseLimits(a.Limits)
+	a.Audit = audit.NewService(db)
 	a.Deeds = deed.NewService(db, a.Terms)
 	a.Importer = deed.NewImporter(a.Deeds, a.Orgs, a.Terms)
 	a.Campaigns = campaign.NewService(db, a.Deeds)

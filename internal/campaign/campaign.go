@@ -12,10 +12,10 @@
 package campaign
 
 import (
-	"errors"
 	"time"
 
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/field"
 	"github.com/tekotori/tekotori/internal/i18n"
 )
@@ -25,10 +25,10 @@ type FieldErrors = field.Errors
 
 // ErrNotFound is returned for a programme, campaign, entry or result that
 // does not exist, or an entry that the actor may not see.
-var ErrNotFound = errors.New("campaign: not found")
+var ErrNotFound = fault.New(fault.NotFound, "campaign: not found")
 
 // ErrForbidden is returned when the actor may not do what they tried.
-var ErrForbidden = errors.New("campaign: not allowed")
+var ErrForbidden = fault.New(fault.Forbidden, "campaign: not allowed")
 
 // Translation keys this package introduces, besides the shared
 // error.required, error.too_long and error.choice_invalid.

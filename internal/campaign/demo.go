@@ -78,7 +78,7 @@ func SeedDemo(ctx context.Context, s *Service, users *user.Service, password str
 	// A site admin starts the programme: the first admin account, or the
 	// platform itself when there is none.
 	site := &user.User{Name: "Tekotori", Email: "demo", Role: user.RoleAdmin}
-	all, err := users.List(ctx)
+	all, err := users.List(ctx, user.System())
 	if err != nil {
 		return nil, err
 	}

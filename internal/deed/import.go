@@ -18,6 +18,7 @@ import (
 	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/taxonomy"
+	"github.com/tekotori/tekotori/internal/user"
 )
 
 // Record is one imported deed, with the field names of the API. The
@@ -105,7 +106,10 @@ type ImportReport struct {
 	CreatedTerms   []string
 }
 
-// Importer loads published deeds from JSON Lines.
+// Importer loads published deeds from JSON Lines. It is the console's
+// tool (tekotori import, the demo data): it writes published deeds past
+// moderation and adds organisations and terms as user.System, which the
+// audit log names.
 type Importer struct {
 	deeds *Service
 	orgs  *org.Service
@@ -282,7 +286,7 @@ func (im *Importer) importLine(ctx context.Context, text []byte, opt ImportOptio
 		return ref, false, fmt.Errorf("organisation: %v", ferr)
 	}
 	for i, k := range newTerms {
-		t, err := im.terms.Create(ctx, k, taxonomy.Input{Slug: org.Slug(newTermValues[i]), LabelFI: newTermValues[i],
+		t, err := im.terms.Create(ctx, user.System(), k, taxonomy.Input{Slug: org.Slug(newTermValues[i]), LabelFI: newTermValues[i],
 			LabelSV: newTermValues[i], LabelEN: newTermValues[i], Position: 1000, Active: true})
 		var fe taxonomy.FieldErrors
 		if errors.As(err, &fe) && fe["slug"] == "error.code_taken" {
@@ -300,7 +304,7 @@ func (im *Importer) importLine(ctx context.Context, text []byte, opt ImportOptio
 	}
 	if o == nil {
 		var created bool
-		o, created, err = im.orgs.FindOrCreate(ctx, orgName, mun.Code, kind)
+		o, created, err = im.orgs.FindOrCreate(ctx, user.System(), orgName, mun.Code, kind)
 		if err != nil {
 			return ref, false, fmt.Errorf("organisation: %v", err)
 		}

@@ -1,9 +1,9 @@
 package deed
 
 import (
-	"errors"
 	"slices"
 
+	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/user"
 )
 
@@ -23,15 +23,15 @@ const (
 )
 
 // ErrForbidden is returned when the actor may not do what they tried.
-var ErrForbidden = errors.New("deed: not allowed")
+var ErrForbidden = fault.New(fault.Forbidden, "deed: not allowed")
 
 // ErrNotFound is returned for a deed that does not exist or that the actor
 // may not see; the two are not told apart so drafts stay private.
-var ErrNotFound = errors.New("deed: not found")
+var ErrNotFound = fault.New(fault.NotFound, "deed: not found")
 
 // ErrWrongState is returned for a lifecycle step the deed's state does not
 // allow, e.g. publishing a draft.
-var ErrWrongState = errors.New("deed: not possible in this state")
+var ErrWrongState = fault.New(fault.Conflict, "deed: not possible in this state")
 
 // Can is the one place that decides who may do what to a deed. Both the
 // pages and the API ask it, through the Service.

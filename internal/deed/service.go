@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tekotori/tekotori/internal/audit"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/taxonomy"
 	"github.com/tekotori/tekotori/internal/user"
@@ -59,17 +60,29 @@ func (s *Service) EditsGoLive(ctx context.Context) (bool, error) {
 	return v == "true", nil
 }
 
-// SetEditsGoLive changes the site setting; only admins may.
+// SetEditsGoLive changes the site setting; only admins may. A change is
+// recorded in the audit log of site administration.
 func (s *Service) SetEditsGoLive(ctx context.Context, u *user.User, live bool) error {
-	if !u.IsAdmin() {
+	if !u.CanAdminister() {
 		return ErrForbidden
 	}
-	_, err := s.db.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-		SettingEditsGoLive, fmt.Sprint(live))
-	if err != nil {
-		return fmt.Errorf("deed: setting: %w", err)
-	}
-	return nil
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		before := "false"
+		err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, SettingEditsGoLive).Scan(&before)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("deed: setting: %w", err)
+		}
+		after := fmt.Sprint(live)
+		if before == after {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+			SettingEditsGoLive, after); err != nil {
+			return fmt.Errorf("deed: setting: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{Actor: u.AuditActor(), Action: audit.SettingChanged,
+			Target: "setting " + SettingEditsGoLive, Before: before, After: after})
+	})
 }
 
 // Get returns a deed that u may see.

@@ -9,11 +9,17 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/tekotori/tekotori/internal/fault"
 )
 
 // Errors maps a field name to the translation key of its problem. A key
 // may carry one argument after a "|", e.g. "error.too_long|300".
 type Errors map[string]string
+
+// Is makes every Errors of kind fault.Invalid, so that the pages and the
+// API answer it as bad input whichever service returned it.
+func (e Errors) Is(target error) bool { return target == fault.Invalid }
 
 func (e Errors) Error() string {
 	var b strings.Builder

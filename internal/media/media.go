@@ -22,6 +22,8 @@ import (
 	"image/png"
 	"io"
 	"math"
+
+	"github.com/tekotori/tekotori/internal/fault"
 )
 
 // Default limits. Callers pass the byte limits to ReadImage and
@@ -86,14 +88,15 @@ type File struct {
 }
 
 // Errors returned by ReadImage and ReadAttachment, wrapped with context;
-// test for them with errors.Is. A failure of the reader itself (a broken
-// connection) is returned wrapped as it is and matches none of these.
+// test for them with errors.Is. They are bad input (fault.Invalid). A
+// failure of the reader itself (a broken connection) is returned wrapped as
+// it is and matches none of these.
 var (
-	ErrTooLarge      = errors.New("media: file too large")
-	ErrUnsupported   = errors.New("media: unsupported file type")
-	ErrCorrupt       = errors.New("media: file is damaged or unreadable")
-	ErrTooManyPixels = errors.New("media: image dimensions too large")
-	ErrEmpty         = errors.New("media: empty file")
+	ErrTooLarge      = fault.New(fault.Invalid, "media: file too large")
+	ErrUnsupported   = fault.New(fault.Invalid, "media: unsupported file type")
+	ErrCorrupt       = fault.New(fault.Invalid, "media: file is damaged or unreadable")
+	ErrTooManyPixels = fault.New(fault.Invalid, "media: image dimensions too large")
+	ErrEmpty         = fault.New(fault.Invalid, "media: empty file")
 )
 
 var (

@@ -9,7 +9,9 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/tekotori/tekotori/internal/audit"
 	"github.com/tekotori/tekotori/internal/store"
+	"github.com/tekotori/tekotori/internal/user"
 )
 
 var codeRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,59}$`)
@@ -35,14 +37,17 @@ type orgRow struct {
 
 // Create adds a company, joint authority or other body. Municipality and
 // county organisations come from Sync only and are refused with
-// "error.kind_invalid". Invalid input gives FieldErrors. Sync must have run,
+// "error.kind_invalid". Only admins may. Invalid input gives FieldErrors. Sync must have run,
 // because the places are checked against the registry and referenced in
 // the database.
-func (s *Service) Create(ctx context.Context, in Input) (*Org, error) {
+func (s *Service) Create(ctx context.Context, actor *user.User, in Input) (*Org, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("org: create: %w", ErrForbidden)
+	}
 	var id int64
 	err := s.retryCode(ctx, func(tx *store.Tx) error {
 		var err error
-		id, err = s.create(ctx, tx, in)
+		id, err = s.create(ctx, tx, actor, in)
 		return err
 	})
 	if err != nil {
@@ -68,7 +73,7 @@ func (s *Service) retryCode(ctx context.Context, fn func(tx *store.Tx) error) er
 	}
 }
 
-func (s *Service) create(ctx context.Context, tx *store.Tx, in Input) (int64, error) {
+func (s *Service) create(ctx context.Context, tx *store.Tx, actor *user.User, in Input) (int64, error) {
 	r, err := s.validate(ctx, tx, in, nil)
 	if err != nil {
 		return 0, err
@@ -80,14 +85,49 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, in Input) (int64, er
 	if err != nil {
 		return 0, codeConflict(err, r)
 	}
+	if err := audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.OrgCreated,
+		Target: orgTarget(id, r.code), After: r.summary()}); err != nil {
+		return 0, err
+	}
 	return id, nil
+}
+
+// orgTarget names an organisation in the audit log.
+func orgTarget(id int64, code string) string {
+	return fmt.Sprintf("organisation %d %s", id, code)
+}
+
+// summary is what the audit log keeps of an organisation's values.
+func (r orgRow) summary() string {
+	return fmt.Sprintf("code=%s kind=%s fi=%q sv=%q en=%q website=%q municipality=%s county=%s",
+		r.code, r.kind, r.nameFI, r.nameSV, r.nameEN, r.website, r.municipality.String, r.county.String)
+}
+
+// rowOf gives the values of o as Update would write them, to compare and
+// summarise.
+func rowOf(o *Org) orgRow {
+	r := orgRow{code: o.Code, kind: string(o.Kind), nameFI: o.Name.FI, nameSV: o.Name.SV, nameEN: o.Name.EN, website: o.Website}
+	if o.Municipality != nil {
+		r.municipality = valid(o.Municipality.Code)
+	}
+	if o.County != nil {
+		r.county = valid(o.County.Code)
+	}
+	if o.Region != nil {
+		r.region = valid(o.Region.Code)
+	}
+	return r
 }
 
 // Update changes an organisation. An empty Code keeps the current one,
 // since codes are in links people have saved. For municipality and county
 // organisations only Code and Website are taken from in: the registry owns
-// their kind, names and places, and Sync would put them back anyway.
-func (s *Service) Update(ctx context.Context, id int64, in Input) (*Org, error) {
+// their kind, names and places, and Sync would put them back anyway. Only
+// admins may.
+func (s *Service) Update(ctx context.Context, actor *user.User, id int64, in Input) (*Org, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("org: update %d: %w", id, ErrForbidden)
+	}
 	err := s.retryCode(ctx, func(tx *store.Tx) error {
 		cur, err := queryOrg(ctx, tx, "o.id = ?", id)
 		if err != nil {
@@ -97,13 +137,18 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (*Org, error) 
 		if err != nil {
 			return err
 		}
+		before := rowOf(cur)
+		if before.summary() == r.summary() && before.region == r.region {
+			return nil // nothing changed, nothing to record
+		}
 		_, err = tx.Exec(ctx, `UPDATE organisations SET code = ?, kind = ?, name_fi = ?, name_sv = ?, name_en = ?, website = ?,
 			municipality_code = ?, county_code = ?, region_code = ? WHERE id = ?`,
 			r.code, r.kind, r.nameFI, r.nameSV, r.nameEN, r.website, r.municipality, r.county, r.region, id)
 		if err != nil {
 			return codeConflict(err, r)
 		}
-		return nil
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.OrgUpdated,
+			Target: orgTarget(id, cur.Code), Before: before.summary(), After: r.summary()})
 	})
 	if err != nil {
 		return nil, err
@@ -284,15 +329,19 @@ func validURL(s string) bool {
 // AddUnit adds a unit to an organisation. Names are trimmed, and one that
 // differs from an existing unit's only in letter case counts as taken, so
 // that an organisation does not end up with two spellings of one unit.
-func (s *Service) AddUnit(ctx context.Context, orgID int64, name string) (*Unit, error) {
+// Only admins may.
+func (s *Service) AddUnit(ctx context.Context, actor *user.User, orgID int64, name string) (*Unit, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("org: add unit: %w", ErrForbidden)
+	}
 	name = strings.TrimSpace(name)
 	if fe := checkUnitName(name); fe != nil {
 		return nil, fe
 	}
 	u := &Unit{OrgID: orgID, Name: name}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		var one int
-		err := tx.QueryRow(ctx, "SELECT 1 FROM organisations WHERE id = ?", orgID).Scan(&one)
+		var code string
+		err := tx.QueryRow(ctx, "SELECT code FROM organisations WHERE id = ?", orgID).Scan(&code)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -309,7 +358,8 @@ func (s *Service) AddUnit(ctx context.Context, orgID int64, name string) (*Unit,
 		if err != nil {
 			return fmt.Errorf("org: add unit: %w", err)
 		}
-		return nil
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.UnitAdded,
+			Target: unitTarget(orgID, code, u.ID), After: name})
 	})
 	if err != nil {
 		return nil, err
@@ -318,19 +368,29 @@ func (s *Service) AddUnit(ctx context.Context, orgID int64, name string) (*Unit,
 }
 
 // RenameUnit renames a unit under the same rules as AddUnit.
-func (s *Service) RenameUnit(ctx context.Context, unitID int64, name string) error {
+func (s *Service) RenameUnit(ctx context.Context, actor *user.User, unitID int64, name string) error {
+	if !actor.CanAdminister() {
+		return fmt.Errorf("org: rename unit: %w", ErrForbidden)
+	}
 	name = strings.TrimSpace(name)
 	if fe := checkUnitName(name); fe != nil {
 		return fe
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		var orgID int64
-		err := tx.QueryRow(ctx, "SELECT org_id FROM org_units WHERE id = ?", unitID).Scan(&orgID)
+		var (
+			orgID      int64
+			code, prev string
+		)
+		err := tx.QueryRow(ctx, `SELECT u.org_id, o.code, u.name FROM org_units u JOIN organisations o ON o.id = u.org_id
+			WHERE u.id = ?`, unitID).Scan(&orgID, &code, &prev)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("org: rename unit: %w", err)
+		}
+		if prev == name {
+			return nil // nothing changed, nothing to record
 		}
 		if err := checkUnitFree(ctx, tx, orgID, unitID, name); err != nil {
 			return err
@@ -342,25 +402,41 @@ func (s *Service) RenameUnit(ctx context.Context, unitID int64, name string) err
 		if err != nil {
 			return fmt.Errorf("org: rename unit: %w", err)
 		}
-		return nil
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.UnitRenamed,
+			Target: unitTarget(orgID, code, unitID), Before: prev, After: name})
 	})
 }
 
 // DeleteUnit removes a unit; deeds credited to it keep their organisation
-// and lose only the unit.
-func (s *Service) DeleteUnit(ctx context.Context, unitID int64) error {
-	res, err := s.db.Exec(ctx, "DELETE FROM org_units WHERE id = ?", unitID)
-	if err != nil {
-		return fmt.Errorf("org: delete unit: %w", err)
+// and lose only the unit. Only admins may.
+func (s *Service) DeleteUnit(ctx context.Context, actor *user.User, unitID int64) error {
+	if !actor.CanAdminister() {
+		return fmt.Errorf("org: delete unit: %w", ErrForbidden)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("org: delete unit: %w", err)
-	}
-	if n == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		var (
+			orgID      int64
+			code, name string
+		)
+		err := tx.QueryRow(ctx, `SELECT u.org_id, o.code, u.name FROM org_units u JOIN organisations o ON o.id = u.org_id
+			WHERE u.id = ?`, unitID).Scan(&orgID, &code, &name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("org: delete unit: %w", err)
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM org_units WHERE id = ?", unitID); err != nil {
+			return fmt.Errorf("org: delete unit: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.UnitDeleted,
+			Target: unitTarget(orgID, code, unitID), Before: name})
+	})
+}
+
+// unitTarget names a unit in the audit log.
+func unitTarget(orgID int64, code string, unitID int64) string {
+	return fmt.Sprintf("organisation %d %s, unit %d", orgID, code, unitID)
 }
 
 func checkUnitName(name string) error {
@@ -393,8 +469,12 @@ func checkUnitFree(ctx context.Context, q store.Querier, orgID, self int64, name
 // only matches organisations of that municipality or, for bodies with no
 // municipality, of its county, so that two cities' "Sivistystoimi" stay
 // apart. When nothing matches, it creates an organisation of kind
-// (company when empty) in that municipality and reports created.
-func (s *Service) FindOrCreate(ctx context.Context, name, municipality string, kind Kind) (*Org, bool, error) {
+// (company when empty) in that municipality and reports created. Creating
+// is an admin's edit like Create, so actor must be an admin.
+func (s *Service) FindOrCreate(ctx context.Context, actor *user.User, name, municipality string, kind Kind) (*Org, bool, error) {
+	if !actor.CanAdminister() {
+		return nil, false, fmt.Errorf("org: find or create: %w", ErrForbidden)
+	}
 	name = strings.TrimSpace(name)
 	municipality = strings.TrimSpace(municipality)
 	if name == "" {
@@ -439,7 +519,7 @@ func (s *Service) FindOrCreate(ctx context.Context, name, municipality string, k
 		if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		id, err = s.create(ctx, tx, Input{Kind: kind, NameFI: name, MunicipalityCode: municipality})
+		id, err = s.create(ctx, tx, actor, Input{Kind: kind, NameFI: name, MunicipalityCode: municipality})
 		if err != nil {
 			return err
 		}

@@ -10,13 +10,13 @@
 package org
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/field"
 	"github.com/tekotori/tekotori/internal/finland"
 	"github.com/tekotori/tekotori/internal/i18n"
@@ -119,7 +119,10 @@ type Input struct {
 }
 
 // ErrNotFound is returned when an organisation or unit does not exist.
-var ErrNotFound = errors.New("org: not found")
+var ErrNotFound = fault.New(fault.NotFound, "org: not found")
+
+// ErrForbidden is returned when the actor may not edit organisations.
+var ErrForbidden = fault.New(fault.Forbidden, "org: not allowed")
 
 // FieldErrors maps an input field ("code", "kind", "name_fi", "name_sv",
 // "name_en", "website", "municipality_code", "county_code", and "name" for

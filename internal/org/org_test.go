@@ -11,7 +11,12 @@ import (
 	"github.com/tekotori/tekotori/internal/finland"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/store/storetest"
+	"github.com/tekotori/tekotori/internal/user"
 )
+
+// sys is the actor of the edits these tests make: the console's, which
+// may do what an admin may.
+var sys = user.System()
 
 // synced returns a Service on db after one Sync.
 func synced(t *testing.T, db *store.DB) *Service {
@@ -225,7 +230,7 @@ func TestFind(t *testing.T) {
 		}
 
 		// A code wins over another organisation's name.
-		if _, err := s.Create(ctx, Input{Code: "espoo-oy", Kind: KindCompany, NameFI: "Kangasala", MunicipalityCode: "Espoo"}); err != nil {
+		if _, err := s.Create(ctx, sys, Input{Code: "espoo-oy", Kind: KindCompany, NameFI: "Kangasala", MunicipalityCode: "Espoo"}); err != nil {
 			t.Fatal(err)
 		}
 		if o, err := s.Find(ctx, "espoo-oy"); err != nil || o.Name.FI != "Kangasala" {
@@ -346,7 +351,7 @@ func TestCreateUpdate(t *testing.T) {
 		s := synced(t, db)
 		valid := Input{Kind: KindCompany, NameFI: "Tampereen Sähkölaitos Oy", MunicipalityCode: "Tampere"}
 
-		o, err := s.Create(ctx, valid)
+		o, err := s.Create(ctx, sys, valid)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -384,25 +389,25 @@ func TestCreateUpdate(t *testing.T) {
 		for _, c := range cases {
 			in := valid
 			c.edit(&in)
-			_, err := s.Create(ctx, in)
+			_, err := s.Create(ctx, sys, in)
 			t.Run(c.name, func(t *testing.T) { wantField(t, err, c.field, c.key) })
 		}
 		// 200 characters of ä are 400 bytes and still fit.
 		in := valid
 		in.NameSV = strings.Repeat("ä", 200)
 		in.Website = "https://www.example.fi/sahko"
-		if _, err := s.Create(ctx, in); err != nil {
+		if _, err := s.Create(ctx, sys, in); err != nil {
 			t.Errorf("200-character name: %v", err)
 		}
 		var fe FieldErrors
-		if _, err := s.Create(ctx, Input{}); !errors.As(err, &fe) || len(fe) != 3 {
+		if _, err := s.Create(ctx, sys, Input{}); !errors.As(err, &fe) || len(fe) != 3 {
 			t.Errorf("empty input: %v", err)
 		} else if got := fe.Error(); !strings.Contains(got, "name_fi") || !strings.Contains(got, "error.required") {
 			t.Errorf("FieldErrors.Error() = %q", got)
 		}
 
 		// A county-level body: region from the county's municipalities.
-		ja, err := s.Create(ctx, Input{Kind: KindJointAuthority, NameFI: "Pirkanmaan sairaanhoitopiiri", CountyCode: "08"})
+		ja, err := s.Create(ctx, sys, Input{Kind: KindJointAuthority, NameFI: "Pirkanmaan sairaanhoitopiiri", CountyCode: "08"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -410,7 +415,7 @@ func TestCreateUpdate(t *testing.T) {
 			t.Errorf("county-level body %+v", ja)
 		}
 		// Home in one municipality, serving an explicitly given county.
-		x, err := s.Create(ctx, Input{Kind: KindOther, NameFI: "Ympäristöpalvelut", MunicipalityCode: "211", CountyCode: "09"})
+		x, err := s.Create(ctx, sys, Input{Kind: KindOther, NameFI: "Ympäristöpalvelut", MunicipalityCode: "211", CountyCode: "09"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -420,7 +425,7 @@ func TestCreateUpdate(t *testing.T) {
 
 		// Generated codes step aside for taken ones.
 		for _, want := range []string{"tampere-2", "tampere-3"} {
-			o, err := s.Create(ctx, Input{Kind: KindOther, NameFI: "Tampere", MunicipalityCode: "837"})
+			o, err := s.Create(ctx, sys, Input{Kind: KindOther, NameFI: "Tampere", MunicipalityCode: "837"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -430,7 +435,7 @@ func TestCreateUpdate(t *testing.T) {
 		}
 		longName := strings.Repeat("Pitkä nimi ", 10)
 		for i := range 2 {
-			o, err := s.Create(ctx, Input{Kind: KindOther, NameFI: longName, MunicipalityCode: "837"})
+			o, err := s.Create(ctx, sys, Input{Kind: KindOther, NameFI: longName, MunicipalityCode: "837"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -438,12 +443,12 @@ func TestCreateUpdate(t *testing.T) {
 				t.Errorf("long name code %q", o.Code)
 			}
 		}
-		if o, err := s.Create(ctx, Input{Kind: KindOther, NameFI: "Ö", MunicipalityCode: "837"}); err != nil || o.Code != "org-o" {
+		if o, err := s.Create(ctx, sys, Input{Kind: KindOther, NameFI: "Ö", MunicipalityCode: "837"}); err != nil || o.Code != "org-o" {
 			t.Errorf("one-letter name: %+v, %v", o, err)
 		}
 
 		// Update.
-		up, err := s.Update(ctx, o.ID, Input{Kind: KindJointAuthority, NameFI: "Tampereen Energia", NameSV: "Tammerfors Energi",
+		up, err := s.Update(ctx, sys, o.ID, Input{Kind: KindJointAuthority, NameFI: "Tampereen Energia", NameSV: "Tammerfors Energi",
 			Website: "https://energia.example.fi", MunicipalityCode: "Hämeenlinna"})
 		if err != nil {
 			t.Fatal(err)
@@ -452,33 +457,33 @@ func TestCreateUpdate(t *testing.T) {
 			up.Website != "https://energia.example.fi" || placeCode(up.Region) != "05" || placeCode(up.County) != "07" || !up.CreatedAt.Equal(o.CreatedAt) {
 			t.Errorf("updated %+v", up)
 		}
-		up, err = s.Update(ctx, o.ID, Input{Code: "tampereen-energia", Kind: KindCompany, NameFI: "Tampereen Energia", MunicipalityCode: "837"})
+		up, err = s.Update(ctx, sys, o.ID, Input{Code: "tampereen-energia", Kind: KindCompany, NameFI: "Tampereen Energia", MunicipalityCode: "837"})
 		if err != nil || up.Code != "tampereen-energia" {
 			t.Fatalf("code change: %+v, %v", up, err)
 		}
-		if _, err := s.Update(ctx, o.ID, Input{Code: "tampereen-energia", Kind: KindCompany, NameFI: "Tampereen Energia", MunicipalityCode: "837"}); err != nil {
+		if _, err := s.Update(ctx, sys, o.ID, Input{Code: "tampereen-energia", Kind: KindCompany, NameFI: "Tampereen Energia", MunicipalityCode: "837"}); err != nil {
 			t.Errorf("keeping own code: %v", err)
 		}
-		_, err = s.Update(ctx, o.ID, Input{Code: "tampere-2", Kind: KindCompany, NameFI: "Tampereen Energia", MunicipalityCode: "837"})
+		_, err = s.Update(ctx, sys, o.ID, Input{Code: "tampere-2", Kind: KindCompany, NameFI: "Tampereen Energia", MunicipalityCode: "837"})
 		wantField(t, err, "code", "error.code_taken")
-		_, err = s.Update(ctx, o.ID, Input{Kind: KindMunicipality, NameFI: "Tampereen Energia", MunicipalityCode: "837"})
+		_, err = s.Update(ctx, sys, o.ID, Input{Kind: KindMunicipality, NameFI: "Tampereen Energia", MunicipalityCode: "837"})
 		wantField(t, err, "kind", "error.kind_invalid")
-		_, err = s.Update(ctx, o.ID, Input{Kind: KindCompany, NameFI: "Tampereen Energia", Website: "mailto:x@example.fi", MunicipalityCode: "837"})
+		_, err = s.Update(ctx, sys, o.ID, Input{Kind: KindCompany, NameFI: "Tampereen Energia", Website: "mailto:x@example.fi", MunicipalityCode: "837"})
 		wantField(t, err, "website", "error.url_invalid")
-		if _, err := s.Update(ctx, 999999, valid); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Update(ctx, sys, 999999, valid); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Update of a missing org: %v", err)
 		}
 
 		// The registry owns a municipality org's kind, names and places.
 		tre := mustByCode(t, s, "tampere")
-		got, err := s.Update(ctx, tre.ID, Input{Kind: KindMunicipality, NameFI: "Manse", MunicipalityCode: "091", Website: "https://www.tampere.fi"})
+		got, err := s.Update(ctx, sys, tre.ID, Input{Kind: KindMunicipality, NameFI: "Manse", MunicipalityCode: "091", Website: "https://www.tampere.fi"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Name.FI != "Tampere" || placeCode(got.Municipality) != "837" || got.Website != "https://www.tampere.fi" || got.Code != "tampere" {
 			t.Errorf("municipality org after update %+v", got)
 		}
-		_, err = s.Update(ctx, tre.ID, Input{Kind: KindCompany})
+		_, err = s.Update(ctx, sys, tre.ID, Input{Kind: KindCompany})
 		wantField(t, err, "kind", "error.kind_invalid")
 	})
 }
@@ -489,43 +494,43 @@ func TestUnits(t *testing.T) {
 		s := synced(t, db)
 		o := mustByCode(t, s, "kangasala")
 
-		tek, err := s.AddUnit(ctx, o.ID, "  Tekninen toimi ")
+		tek, err := s.AddUnit(ctx, sys, o.ID, "  Tekninen toimi ")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if tek.Name != "Tekninen toimi" || tek.OrgID != o.ID || tek.ID == 0 {
 			t.Errorf("added %+v", tek)
 		}
-		_, err = s.AddUnit(ctx, o.ID, "tekninen TOIMI")
+		_, err = s.AddUnit(ctx, sys, o.ID, "tekninen TOIMI")
 		wantField(t, err, "name", "error.unit_taken")
-		_, err = s.AddUnit(ctx, o.ID, " ")
+		_, err = s.AddUnit(ctx, sys, o.ID, " ")
 		wantField(t, err, "name", "error.required")
-		_, err = s.AddUnit(ctx, o.ID, strings.Repeat("y", 201))
+		_, err = s.AddUnit(ctx, sys, o.ID, strings.Repeat("y", 201))
 		wantField(t, err, "name", "error.too_long")
-		if _, err := s.AddUnit(ctx, 999999, "Sivistystoimi"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.AddUnit(ctx, sys, 999999, "Sivistystoimi"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("AddUnit to a missing org: %v", err)
 		}
 		// The same name in another organisation is fine.
-		if _, err := s.AddUnit(ctx, mustByCode(t, s, "tampere").ID, "Tekninen toimi"); err != nil {
+		if _, err := s.AddUnit(ctx, sys, mustByCode(t, s, "tampere").ID, "Tekninen toimi"); err != nil {
 			t.Errorf("same unit name elsewhere: %v", err)
 		}
 
-		siv, err := s.AddUnit(ctx, o.ID, "Sivistystoimi")
+		siv, err := s.AddUnit(ctx, sys, o.ID, "Sivistystoimi")
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantField(t, s.RenameUnit(ctx, siv.ID, "Tekninen Toimi"), "name", "error.unit_taken")
-		wantField(t, s.RenameUnit(ctx, siv.ID, ""), "name", "error.required")
-		if err := s.RenameUnit(ctx, siv.ID, "Ärsyketoimi"); err != nil {
+		wantField(t, s.RenameUnit(ctx, sys, siv.ID, "Tekninen Toimi"), "name", "error.unit_taken")
+		wantField(t, s.RenameUnit(ctx, sys, siv.ID, ""), "name", "error.required")
+		if err := s.RenameUnit(ctx, sys, siv.ID, "Ärsyketoimi"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RenameUnit(ctx, tek.ID, "TEKNINEN TOIMI"); err != nil {
+		if err := s.RenameUnit(ctx, sys, tek.ID, "TEKNINEN TOIMI"); err != nil {
 			t.Errorf("case change of own name: %v", err)
 		}
-		if err := s.RenameUnit(ctx, 999999, "X"); !errors.Is(err, ErrNotFound) {
+		if err := s.RenameUnit(ctx, sys, 999999, "X"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("RenameUnit of a missing unit: %v", err)
 		}
-		if _, err := s.AddUnit(ctx, o.ID, "Asuminen"); err != nil {
+		if _, err := s.AddUnit(ctx, sys, o.ID, "Asuminen"); err != nil {
 			t.Fatal(err)
 		}
 
@@ -538,17 +543,17 @@ func TestUnits(t *testing.T) {
 			t.Errorf("units %q, want %q", names, want)
 		}
 
-		if err := s.DeleteUnit(ctx, siv.ID); err != nil {
+		if err := s.DeleteUnit(ctx, sys, siv.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DeleteUnit(ctx, siv.ID); !errors.Is(err, ErrNotFound) {
+		if err := s.DeleteUnit(ctx, sys, siv.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("second delete: %v", err)
 		}
 		us, err := s.Units(ctx, o.ID)
 		if err != nil || len(us) != 2 {
 			t.Errorf("Units after delete: %+v, %v", us, err)
 		}
-		if _, err := s.AddUnit(ctx, o.ID, "Ärsyketoimi"); err != nil {
+		if _, err := s.AddUnit(ctx, sys, o.ID, "Ärsyketoimi"); err != nil {
 			t.Errorf("re-adding a deleted name: %v", err)
 		}
 	})
@@ -559,7 +564,7 @@ func TestFindOrCreate(t *testing.T) {
 		ctx := context.Background()
 		s := synced(t, db)
 
-		o, created, err := s.FindOrCreate(ctx, " Tampereen Vesi Oy ", "tampere", "")
+		o, created, err := s.FindOrCreate(ctx, sys, " Tampereen Vesi Oy ", "tampere", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -568,29 +573,29 @@ func TestFindOrCreate(t *testing.T) {
 			t.Errorf("created %+v (created=%v)", o, created)
 		}
 		for _, c := range [][2]string{{"tampereen vesi oy", "Tammerfors"}, {"tampereen-vesi-oy", ""}, {"Tampereen Vesi Oy", ""}, {"tampereen-vesi-oy", "Espoo"}} {
-			again, created, err := s.FindOrCreate(ctx, c[0], c[1], KindOther)
+			again, created, err := s.FindOrCreate(ctx, sys, c[0], c[1], KindOther)
 			if err != nil || created || again.ID != o.ID {
 				t.Errorf("FindOrCreate(%q, %q) = %+v, %v, %v", c[0], c[1], again, created, err)
 			}
 		}
 		// The same name in another municipality is another organisation.
-		e, created, err := s.FindOrCreate(ctx, "Tampereen Vesi Oy", "049", KindJointAuthority)
+		e, created, err := s.FindOrCreate(ctx, sys, "Tampereen Vesi Oy", "049", KindJointAuthority)
 		if err != nil || !created || e.ID == o.ID || e.Code != "tampereen-vesi-oy-2" || e.Kind != KindJointAuthority || placeCode(e.Region) != "01" {
 			t.Errorf("other municipality: %+v, %v, %v", e, created, err)
 		}
 		// Municipality and county orgs are found under their own places.
-		if k, created, err := s.FindOrCreate(ctx, "Kangasala", "Kangasala", ""); err != nil || created || k.Code != "kangasala" {
+		if k, created, err := s.FindOrCreate(ctx, sys, "Kangasala", "Kangasala", ""); err != nil || created || k.Code != "kangasala" {
 			t.Errorf("Kangasala: %+v, %v, %v", k, created, err)
 		}
-		if p, created, err := s.FindOrCreate(ctx, "Pirkanmaan hyvinvointialue", "Tampere", ""); err != nil || created || p.Code != "pirkanmaan-hyvinvointialue" {
+		if p, created, err := s.FindOrCreate(ctx, sys, "Pirkanmaan hyvinvointialue", "Tampere", ""); err != nil || created || p.Code != "pirkanmaan-hyvinvointialue" {
 			t.Errorf("county: %+v, %v, %v", p, created, err)
 		}
 
-		_, _, err = s.FindOrCreate(ctx, "Uusi Oy", "Atlantis", "")
+		_, _, err = s.FindOrCreate(ctx, sys, "Uusi Oy", "Atlantis", "")
 		wantField(t, err, "municipality_code", "error.municipality_unknown")
-		_, _, err = s.FindOrCreate(ctx, "Uusi Oy", "", "")
+		_, _, err = s.FindOrCreate(ctx, sys, "Uusi Oy", "", "")
 		wantField(t, err, "municipality_code", "error.required")
-		_, _, err = s.FindOrCreate(ctx, " ", "Tampere", "")
+		_, _, err = s.FindOrCreate(ctx, sys, " ", "Tampere", "")
 		wantField(t, err, "name_fi", "error.required")
 		if n := count(t, db, "SELECT count(*) FROM organisations WHERE kind NOT IN ('municipality', 'county')"); n != 2 {
 			t.Errorf("%d created orgs, want 2", n)
@@ -647,4 +652,43 @@ func TestCompareFinnish(t *testing.T) {
 	if !slices.Equal(in, want) {
 		t.Errorf("sorted %q, want %q", in, want)
 	}
+}
+
+// TestEditsNeedAnAdmin checks that the service itself refuses every edit
+// to anyone but an admin, whatever page or command asks, and writes
+// nothing then.
+func TestEditsNeedAnAdmin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := synced(t, db)
+		ctx := context.Background()
+		o := mustByCode(t, s, "tampere")
+		in := Input{Kind: KindCompany, NameFI: "Kieltty Oy", MunicipalityCode: "837"}
+		for _, actor := range []*user.User{nil, {ID: 5, Role: user.RoleModerator}, {ID: 6, Role: user.RoleAdmin, Disabled: true}} {
+			if _, err := s.Create(ctx, actor, in); !errors.Is(err, ErrForbidden) {
+				t.Errorf("Create by %+v: %v", actor, err)
+			}
+			if _, err := s.Update(ctx, actor, o.ID, Input{Website: "https://example.org"}); !errors.Is(err, ErrForbidden) {
+				t.Errorf("Update by %+v: %v", actor, err)
+			}
+			if _, err := s.AddUnit(ctx, actor, o.ID, "Salainen yksikkö"); !errors.Is(err, ErrForbidden) {
+				t.Errorf("AddUnit by %+v: %v", actor, err)
+			}
+			if err := s.RenameUnit(ctx, actor, 1, "X"); !errors.Is(err, ErrForbidden) {
+				t.Errorf("RenameUnit by %+v: %v", actor, err)
+			}
+			if err := s.DeleteUnit(ctx, actor, 1); !errors.Is(err, ErrForbidden) {
+				t.Errorf("DeleteUnit by %+v: %v", actor, err)
+			}
+			if _, _, err := s.FindOrCreate(ctx, actor, "Kielletty Oy", "837", KindCompany); !errors.Is(err, ErrForbidden) {
+				t.Errorf("FindOrCreate by %+v: %v", actor, err)
+			}
+		}
+		if _, err := s.Find(ctx, "Kieltty Oy"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("a refused Create wrote the organisation: %v", err)
+		}
+		got, err := s.Get(ctx, o.ID)
+		if err != nil || got.Website == "https://example.org" || len(got.Units) != 0 {
+			t.Errorf("a refused edit changed the organisation: %+v %v", got, err)
+		}
+	})
 }

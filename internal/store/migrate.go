@@ -79,7 +79,11 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 			// A fresh context: the lock must be released even when ctx is done.
 			unlockCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			_, _ = conn.ExecContext(unlockCtx, "SELECT pg_advisory_unlock($1)", migrationLockKey)
+			// The session's end would release it too, but pooled
+			// connections live on, and another node would wait.
+			if _, err := conn.ExecContext(unlockCtx, "SELECT pg_advisory_unlock($1)", migrationLockKey); err != nil && log != nil {
+				log.Error("store: migrate: releasing the migration lock failed", "err", err)
+			}
 		}()
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (

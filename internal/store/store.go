@@ -12,8 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"               // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Dialect tells which engine a DB talks to.
@@ -162,7 +164,10 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	tx := &Tx{Tx: stx, Dialect: db.Dialect}
 	if err := fn(tx); err != nil {
-		_ = stx.Rollback()
+		if rerr := stx.Rollback(); rerr != nil {
+			// Joined, so that callers still find fn's error and its kind.
+			return errors.Join(err, fmt.Errorf("store: rollback: %w", rerr))
+		}
 		return err
 	}
 	if err := stx.Commit(); err != nil {
@@ -198,14 +203,23 @@ func Placeholders(n int) string {
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint failure on
-// either engine, so callers can turn it into a validation message.
+// either engine, so callers can turn it into a validation message. It goes
+// by the engines' error codes, not their wording: SQLite's extended result
+// codes for a UNIQUE or PRIMARY KEY constraint, PostgreSQL's SQLSTATE 23505.
 func IsUniqueViolation(err error) bool {
-	if err == nil {
-		return false
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 	}
-	s := err.Error()
-	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == pgUniqueViolation
+	}
+	return false
 }
+
+// pgUniqueViolation is PostgreSQL's SQLSTATE unique_violation.
+const pgUniqueViolation = "23505"
 
 // Now is the one clock the stores use: UTC, truncated to microseconds so
 // that both engines give back exactly what was written.

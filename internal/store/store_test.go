@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -94,4 +96,44 @@ func TestRebind(t *testing.T) {
 	if got := db.Rebind("SELECT ?"); got != "SELECT ?" {
 		t.Fatalf("got %q", got)
 	}
+}
+
+// TestUniqueViolation checks that a duplicate key is told by the engine's
+// error code on both engines, and that other constraint failures and plain
+// errors are not taken for one.
+func TestUniqueViolation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		for _, q := range []string{
+			`CREATE TABLE uv_test (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE)`,
+			`INSERT INTO uv_test (id, code) VALUES (1, 'a')`,
+		} {
+			if _, err := db.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, dupCode := db.Exec(ctx, `INSERT INTO uv_test (id, code) VALUES (2, 'a')`)
+		_, dupKey := db.Exec(ctx, `INSERT INTO uv_test (id, code) VALUES (1, 'b')`)
+		_, notNull := db.Exec(ctx, `INSERT INTO uv_test (id, code) VALUES (3, NULL)`)
+		_, syntax := db.Exec(ctx, `INSERT INTO uv_test_missing (id) VALUES (1)`)
+		wrapped := fmt.Errorf("save: %w", dupCode)
+		for name, c := range map[string]struct {
+			err  error
+			want bool
+		}{
+			"duplicate unique column": {dupCode, true},
+			"duplicate primary key":   {dupKey, true},
+			"wrapped duplicate":       {wrapped, true},
+			"not null":                {notNull, false},
+			"missing table":           {syntax, false},
+			"nil":                     {nil, false},
+			// Wording alone must not count: this is what the old string
+			// match took for a violation.
+			"look-alike text": {errors.New("UNIQUE constraint failed: SQLSTATE 23505"), false},
+		} {
+			if got := store.IsUniqueViolation(c.err); got != c.want {
+				t.Errorf("%s: IsUniqueViolation(%v) = %v, want %v", name, c.err, got, c.want)
+			}
+		}
+	})
 }

@@ -8,13 +8,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/tekotori/tekotori/internal/field"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tekotori/tekotori/internal/audit"
+	"github.com/tekotori/tekotori/internal/fault"
+	"github.com/tekotori/tekotori/internal/field"
 	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/store"
+	"github.com/tekotori/tekotori/internal/user"
 )
 
 // Kind names a vocabulary.
@@ -50,7 +53,10 @@ type Term struct {
 }
 
 // ErrNotFound is returned for a term that does not exist.
-var ErrNotFound = errors.New("taxonomy: term not found")
+var ErrNotFound = fault.New(fault.NotFound, "taxonomy: term not found")
+
+// ErrForbidden is returned when the actor may not edit the vocabularies.
+var ErrForbidden = fault.New(fault.Forbidden, "taxonomy: not allowed")
 
 // FieldErrors maps a form field to the translation key of its problem.
 type FieldErrors = field.Errors
@@ -162,35 +168,82 @@ func (in *Input) validate() FieldErrors {
 	return errs
 }
 
-// Create adds a term to vocabulary k.
-func (s *Service) Create(ctx context.Context, k Kind, in Input) (*Term, error) {
-	if errs := in.validate(); len(errs) > 0 {
+// Create adds a term to vocabulary k; only admins may.
+func (s *Service) Create(ctx context.Context, actor *user.User, k Kind, in Input) (*Term, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("taxonomy: create: %w", ErrForbidden)
+	}
+	errs := in.validate()
+	if _, err := ParseKind(string(k)); err != nil {
+		errs["kind"] = "error.choice_invalid"
+	}
+	if len(errs) > 0 {
 		return nil, errs
 	}
-	id, err := store.InsertID(ctx, s.db, `INSERT INTO terms (kind, slug, label_fi, label_sv, label_en, position, active) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		string(k), in.Slug, in.LabelFI, in.LabelSV, in.LabelEN, in.Position, in.Active)
-	if store.IsUniqueViolation(err) {
-		return nil, FieldErrors{"slug": "error.code_taken"}
-	}
+	var id int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		id, err = store.InsertID(ctx, tx, `INSERT INTO terms (kind, slug, label_fi, label_sv, label_en, position, active) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			string(k), in.Slug, in.LabelFI, in.LabelSV, in.LabelEN, in.Position, in.Active)
+		if store.IsUniqueViolation(err) {
+			return FieldErrors{"slug": "error.code_taken"}
+		}
+		if err != nil {
+			return fmt.Errorf("taxonomy: create: %w", err)
+		}
+		t := Term{ID: id, Kind: k, Slug: in.Slug, Label: i18n.Text{FI: in.LabelFI, SV: in.LabelSV, EN: in.LabelEN}, Position: in.Position, Active: in.Active}
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.TermCreated, Target: t.auditTarget(), After: t.auditSummary()})
+	})
 	if err != nil {
-		return nil, fmt.Errorf("taxonomy: create: %w", err)
+		return nil, err
 	}
 	return s.Get(ctx, id)
 }
 
-// Update changes a term. Deeds refer to terms by id, so a new slug or
-// label shows on every deed at once.
-func (s *Service) Update(ctx context.Context, id int64, in Input) (*Term, error) {
+// auditTarget names the term in the audit log.
+func (t *Term) auditTarget() string {
+	return fmt.Sprintf("term %d %s", t.ID, t.Kind)
+}
+
+// auditSummary is what the audit log keeps of a term's values.
+func (t *Term) auditSummary() string {
+	return fmt.Sprintf("slug=%s fi=%q sv=%q en=%q position=%d active=%t", t.Slug, t.Label.FI, t.Label.SV, t.Label.EN, t.Position, t.Active)
+}
+
+// Update changes a term; only admins may. Deeds refer to terms by id, so a
+// new slug or label shows on every deed at once.
+func (s *Service) Update(ctx context.Context, actor *user.User, id int64, in Input) (*Term, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("taxonomy: update %d: %w", id, ErrForbidden)
+	}
 	if errs := in.validate(); len(errs) > 0 {
 		return nil, errs
 	}
-	_, err := s.db.Exec(ctx, `UPDATE terms SET slug = ?, label_fi = ?, label_sv = ?, label_en = ?, position = ?, active = ? WHERE id = ?`,
-		in.Slug, in.LabelFI, in.LabelSV, in.LabelEN, in.Position, in.Active, id)
-	if store.IsUniqueViolation(err) {
-		return nil, FieldErrors{"slug": "error.code_taken"}
-	}
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := scanTerm(tx.QueryRow(ctx, `SELECT `+termColumns+` FROM terms WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("taxonomy: update %d: %w", id, err)
+		}
+		next := Term{ID: id, Kind: cur.Kind, Slug: in.Slug, Label: i18n.Text{FI: in.LabelFI, SV: in.LabelSV, EN: in.LabelEN}, Position: in.Position, Active: in.Active}
+		if next == cur {
+			return nil // nothing changed, nothing to record
+		}
+		_, err = tx.Exec(ctx, `UPDATE terms SET slug = ?, label_fi = ?, label_sv = ?, label_en = ?, position = ?, active = ? WHERE id = ?`,
+			in.Slug, in.LabelFI, in.LabelSV, in.LabelEN, in.Position, in.Active, id)
+		if store.IsUniqueViolation(err) {
+			return FieldErrors{"slug": "error.code_taken"}
+		}
+		if err != nil {
+			return fmt.Errorf("taxonomy: update %d: %w", id, err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.TermUpdated, Target: cur.auditTarget(),
+			Before: cur.auditSummary(), After: next.auditSummary()})
+	})
 	if err != nil {
-		return nil, fmt.Errorf("taxonomy: update %d: %w", id, err)
+		return nil, err
 	}
 	return s.Get(ctx, id)
 }

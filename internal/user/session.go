@@ -63,9 +63,9 @@ func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) 
 	}
 	if !store.Now().Before(expires) || u.Disabled {
 		if _, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, h); err != nil {
-			// The caller still gets ErrNotFound; the message keeps the
-			// failure visible in logs.
-			return nil, fmt.Errorf("%w (dropping the dead session failed: %v)", ErrNotFound, err)
+			// Not ErrNotFound: the caller signs the person out either way,
+			// but a failing database must reach the log.
+			return nil, fmt.Errorf("user: session expired, dropping it failed: %w", err)
 		}
 		return nil, ErrNotFound
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/store"
 )
 
@@ -31,7 +32,7 @@ var tokenLifetime = map[Purpose]time.Duration{
 
 // ErrTokenInvalid refuses a link that is unknown, used, expired or for
 // something else; the three are not told apart.
-var ErrTokenInvalid = errors.New("user: link not valid")
+var ErrTokenInvalid = fault.New(fault.Invalid, "user: link not valid")
 
 // Mail writes a mail that carries a link: path is the site path with the
 // token ("/account/verify?token=…"), to be put on a line of its own.
@@ -199,7 +200,7 @@ func (s *Service) Register(ctx context.Context, in NewUser, mails RegisterMails)
 
 // ErrUnverified refuses a sign-in with the right password to an account
 // whose address is not yet confirmed.
-var ErrUnverified = errors.New("user: e-mail address not confirmed")
+var ErrUnverified = fault.New(fault.Unauthenticated, "user: e-mail address not confirmed")
 
 // SendSignInLink mails a sign-in link to the account of email, if there is
 // one that may sign in; it answers nil either way.

@@ -7,23 +7,28 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/tekotori/tekotori/internal/field"
 	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/tekotori/tekotori/internal/audit"
+	"github.com/tekotori/tekotori/internal/fault"
+	"github.com/tekotori/tekotori/internal/field"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/throttle"
 )
 
 // ErrNotFound is returned for an account or session that does not exist.
-var ErrNotFound = errors.New("user: not found")
+var ErrNotFound = fault.New(fault.NotFound, "user: not found")
+
+// ErrForbidden is returned when the actor may not do what they tried.
+var ErrForbidden = fault.New(fault.Forbidden, "user: not allowed")
 
 // ErrBadCredentials is the one answer to a failed sign-in, whether the
 // e-mail is unknown, the password wrong or the account disabled, so that
 // the answer does not tell which e-mails have accounts.
-var ErrBadCredentials = errors.New("user: wrong e-mail or password")
+var ErrBadCredentials = fault.New(fault.Unauthenticated, "user: wrong e-mail or password")
 
 // User is an account as the rest of the application sees it; the password
 // hash never leaves this package.
@@ -39,6 +44,29 @@ type User struct {
 	// EmailVerifiedAt is when the person confirmed the address by a link
 	// sent to it; zero until then.
 	EmailVerifiedAt time.Time
+	// system marks the actor System returns; no account row or form can
+	// set it.
+	system bool
+}
+
+// System is the actor of the server's own console: the command line
+// (tekotori user add, tekotori import) and the demo data. Whoever runs
+// those already holds the database, so it may do what an admin may; it is
+// an explicit actor rather than a nil that a service would have to guess
+// about, and the audit log names it. It has no account (ID 0).
+func System() *User {
+	return &User{Name: "tekotori", Role: RoleAdmin, Lang: defaultLang, system: true}
+}
+
+// IsSystem reports whether u is the console's actor from System.
+func (u *User) IsSystem() bool { return u != nil && u.system }
+
+// AuditActor is u as the audit log of site administration names it.
+func (u *User) AuditActor() audit.Actor {
+	if u.IsSystem() {
+		return audit.Actor{ID: 0, Name: u.Name}
+	}
+	return audit.Actor{ID: u.ID, Name: u.Name + " <" + u.Email + ">"}
 }
 
 // Verified reports whether u's e-mail address is confirmed: only then does
@@ -54,6 +82,13 @@ func (u *User) IsModerator() bool {
 // IsAdmin reports whether u may do everything.
 func (u *User) IsAdmin() bool {
 	return u != nil && u.Role.AtLeast(RoleAdmin)
+}
+
+// CanAdminister reports whether u may edit what only admins edit: the
+// vocabularies, organisations and their units, roles and site settings,
+// and read the audit log of those edits.
+func (u *User) CanAdminister() bool {
+	return u.IsAdmin() && !u.Disabled
 }
 
 // Input limits.
@@ -159,6 +194,12 @@ func (s *Service) checkRoleOrg(ctx context.Context, role Role, orgID int64, errs
 
 // Create validates in and adds the account. Bad input gives FieldErrors.
 func (s *Service) Create(ctx context.Context, in NewUser) (*User, error) {
+	return s.create(ctx, in, nil)
+}
+
+// create is Create with then run in the insert's transaction, for what
+// must stand or fall with the new account.
+func (s *Service) create(ctx context.Context, in NewUser, then func(tx *store.Tx, u *User) error) (*User, error) {
 	email := normalizeEmail(in.Email)
 	name := strings.TrimSpace(in.Name)
 	lang := in.Lang
@@ -205,17 +246,54 @@ func (s *Service) Create(ctx context.Context, in NewUser) (*User, error) {
 	if !in.Unverified {
 		verified, verifiedAt = now, now
 	}
-	id, err := store.InsertID(ctx, s.db, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at, email_verified_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now, verified)
-	if store.IsUniqueViolation(err) {
-		// Another request created the same e-mail since the check above.
-		return nil, FieldErrors{"email": "error.email_taken"}
-	}
+	u := &User{Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now, EmailVerifiedAt: verifiedAt}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		id, err := store.InsertID(ctx, tx, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at, email_verified_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now, verified)
+		if store.IsUniqueViolation(err) {
+			// Another request created the same e-mail since the check above.
+			return FieldErrors{"email": "error.email_taken"}
+		}
+		if err != nil {
+			return fmt.Errorf("user: create: %w", err)
+		}
+		u.ID = id
+		if then != nil {
+			return then(tx, u)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("user: create: %w", err)
+		return nil, err
 	}
-	return &User{ID: id, Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now, EmailVerifiedAt: verifiedAt}, nil
+	return u, nil
+}
+
+// Add creates an account with the role in in on an admin's behalf, as
+// the command line's `tekotori user add` does as System, and records it in
+// the audit log. Create, which does not ask who acts, is for signing up.
+func (s *Service) Add(ctx context.Context, actor *User, in NewUser) (*User, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("user: add: %w", ErrForbidden)
+	}
+	return s.create(ctx, in, func(tx *store.Tx, u *User) error {
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.UserAdded,
+			Target: u.auditTarget(), After: roleSummary(u.Role, u.OrgID)})
+	})
+}
+
+// auditTarget names the account in the audit log.
+func (u *User) auditTarget() string {
+	return fmt.Sprintf("user %d <%s>", u.ID, u.Email)
+}
+
+// roleSummary is a role and organisation as the audit log shows them.
+func roleSummary(r Role, orgID int64) string {
+	if orgID == 0 {
+		return "role=" + string(r)
+	}
+	return fmt.Sprintf("role=%s org=%d", r, orgID)
 }
 
 // nullID stores "no organisation" as NULL, which the foreign key needs.
@@ -298,8 +376,12 @@ func (s *Service) ByEmail(ctx context.Context, email string) (*User, error) {
 	return u, nil
 }
 
-// List returns every account, disabled ones included, by name.
-func (s *Service) List(ctx context.Context) ([]User, error) {
+// List returns every account, disabled ones included, by name; only
+// admins may see them, e-mails and all.
+func (s *Service) List(ctx context.Context, actor *User) ([]User, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("user: list: %w", ErrForbidden)
+	}
 	rows, err := s.db.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY LOWER(u.name), u.id`)
 	if err != nil {
 		return nil, fmt.Errorf("user: list: %w", err)
@@ -320,9 +402,12 @@ func (s *Service) List(ctx context.Context) ([]User, error) {
 }
 
 // SetRole changes what an account may do and for which organisation
-// (0 = none). Bad input gives FieldErrors. Sessions look the account up
-// on every request, so the change applies at once.
-func (s *Service) SetRole(ctx context.Context, id int64, role Role, orgID int64) error {
+// (0 = none); only admins may. Bad input gives FieldErrors. Sessions look
+// the account up on every request, so the change applies at once.
+func (s *Service) SetRole(ctx context.Context, actor *User, id int64, role Role, orgID int64) error {
+	if !actor.CanAdminister() {
+		return fmt.Errorf("user: set role %d: %w", id, ErrForbidden)
+	}
 	errs := FieldErrors{}
 	if err := s.checkRoleOrg(ctx, role, orgID, errs); err != nil {
 		return fmt.Errorf("user: set role %d: %w", id, err)
@@ -330,11 +415,23 @@ func (s *Service) SetRole(ctx context.Context, id int64, role Role, orgID int64)
 	if len(errs) > 0 {
 		return errs
 	}
-	res, err := s.db.Exec(ctx, `UPDATE users SET role = ?, org_id = ? WHERE id = ?`, string(role), nullID(orgID), id)
-	if err != nil {
-		return fmt.Errorf("user: set role %d: %w", id, err)
-	}
-	return mustAffect(res, id, "set role")
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user: set role %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("user: set role %d: %w", id, err)
+		}
+		if cur.Role == role && cur.OrgID == orgID {
+			return nil // nothing changed, nothing to record
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET role = ?, org_id = ? WHERE id = ?`, string(role), nullID(orgID), id); err != nil {
+			return fmt.Errorf("user: set role %d: %w", id, err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.RoleChanged, Target: cur.auditTarget(),
+			Before: roleSummary(cur.Role, cur.OrgID), After: roleSummary(role, orgID)})
+	})
 }
 
 // SetPassword replaces an account's password and ends all its sessions,

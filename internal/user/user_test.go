@@ -345,7 +345,7 @@ func TestUpdates(t *testing.T) {
 		for _, name := range []string{"bertta", "Aino", "Cecilia", "aapo"} {
 			addUser(t, db, name+"@example.fi", name, RoleMember)
 		}
-		list, err := s.List(ctx)
+		list, err := s.List(ctx, System())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -358,24 +358,38 @@ func TestUpdates(t *testing.T) {
 		}
 		id := list[0].ID
 
-		if err := s.SetRole(ctx, id, RoleOrgEditor, org); err != nil {
+		if err := s.SetRole(ctx, System(), id, RoleOrgEditor, org); err != nil {
 			t.Fatal(err)
 		}
 		if u, _ := s.Get(ctx, id); u.Role != RoleOrgEditor || u.OrgID != org {
 			t.Fatalf("after SetRole: %+v", u)
 		}
-		if err := s.SetRole(ctx, id, RoleModerator, 0); err != nil {
+		if err := s.SetRole(ctx, System(), id, RoleModerator, 0); err != nil {
 			t.Fatal(err)
 		}
 		if u, _ := s.Get(ctx, id); u.Role != RoleModerator || u.OrgID != 0 {
 			t.Fatalf("after SetRole without organisation: %+v", u)
 		}
-		err = s.SetRole(ctx, id, "owner", org+1000)
+		err = s.SetRole(ctx, System(), id, "owner", org+1000)
 		if got := fieldErrors(t, err); !maps.Equal(got, FieldErrors{"role": "error.role_invalid", "org_id": "error.org_unknown"}) {
 			t.Fatalf("bad SetRole: %v", got)
 		}
-		if err := s.SetRole(ctx, id+1000, RoleAdmin, 0); !errors.Is(err, ErrNotFound) {
+		if err := s.SetRole(ctx, System(), id+1000, RoleAdmin, 0); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("SetRole missing: %v", err)
+		}
+		// Only an admin changes roles, and the service says so itself:
+		// a moderator, a disabled admin and nobody are refused and the
+		// role stays.
+		for _, actor := range []*User{nil, {ID: id, Role: RoleModerator}, {ID: id, Role: RoleAdmin, Disabled: true}} {
+			if err := s.SetRole(ctx, actor, id, RoleAdmin, 0); !errors.Is(err, ErrForbidden) {
+				t.Fatalf("SetRole by %+v: %v", actor, err)
+			}
+		}
+		if u, _ := s.Get(ctx, id); u.Role != RoleModerator {
+			t.Fatalf("a refused SetRole changed the role: %+v", u)
+		}
+		if _, err := s.List(ctx, &User{ID: id, Role: RoleModerator}); !errors.Is(err, ErrForbidden) {
+			t.Fatalf("List by a moderator: %v", err)
 		}
 
 		if err := s.SetLang(ctx, id, "sv"); err != nil {

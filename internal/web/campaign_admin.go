@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -132,21 +131,10 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (*user.User, b
 	return u, true
 }
 
-// campaignFail answers the campaign service's refusals the way s.fail
-// answers the deed service's.
+// campaignFail answers the campaign service's errors; the kinds are the
+// same as every service's, so it is s.fail.
 func (s *Server) campaignFail(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, campaign.ErrNotFound):
-		s.notFound(w, r)
-	case errors.Is(err, campaign.ErrForbidden):
-		if currentUser(r) == nil {
-			s.redirectToLogin(w, r, "")
-			return
-		}
-		s.forbidden(w, r)
-	default:
-		s.fail(w, r, err)
-	}
+	s.fail(w, r, err)
 }
 
 // refusal is the first message of a FieldErrors that answers a request

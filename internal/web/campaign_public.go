@@ -273,14 +273,8 @@ func pubVersionParam(q url.Values) (int, bool) {
 	return n, err == nil && n > 0
 }
 
-// pubFail answers the campaign service's errors.
+// pubFail answers the campaign service's errors; the kinds are the same
+// as every service's, so it is s.fail.
 func (s *Server) pubFail(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, campaign.ErrNotFound):
-		s.notFound(w, r)
-	case errors.Is(err, campaign.ErrForbidden):
-		s.forbidden(w, r)
-	default:
-		s.fail(w, r, err)
-	}
+	s.fail(w, r, err)
 }

@@ -18,14 +18,13 @@ const sessionCookie = "tekotori_session"
 type ctxKey int
 
 const (
-	userKey ctxKey = iota
-	langKey
+	langKey ctxKey = iota
 )
 
-// currentUser is the signed-in person, or nil.
+// currentUser is the signed-in person, or nil. It travels in the user
+// package's context key, so that the API sees the same person.
 func currentUser(r *http.Request) *user.User {
-	u, _ := r.Context().Value(userKey).(*user.User)
-	return u
+	return user.FromContext(r.Context())
 }
 
 // lang is the interface language of the request.
@@ -45,6 +44,9 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			u, err = s.app.Users.SessionUser(ctx, c.Value)
 			if err != nil {
+				if !errors.Is(err, user.ErrNotFound) {
+					s.log.Error("session lookup failed; treating the request as signed out", "path", r.URL.Path, "err", err)
+				}
 				u = nil
 			}
 		}
@@ -52,7 +54,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		if _, err := r.Cookie("lang"); err != nil && u != nil && i18n.Supported(u.Lang) {
 			l = u.Lang
 		}
-		ctx = context.WithValue(ctx, userKey, u)
+		ctx = user.NewContext(ctx, u)
 		ctx = context.WithValue(ctx, langKey, l)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

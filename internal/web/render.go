@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/taxonomy"
 	"github.com/tekotori/tekotori/internal/user"
@@ -276,19 +277,30 @@ func (s *Server) badRequest(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, http.StatusBadRequest, s.newView(r, "error.bad_request_title", nil), "error.bad_request_text")
 }
 
-// fail answers a domain error the way a person should meet it.
+// fail answers a domain error the way a person should meet it. It is the
+// pages' one mapping from fault kinds to answers; the API's is api.fail.
+// A form handler shows field.Errors next to its fields before it gets here,
+// so Invalid arriving here is input no form can show (a bad choice in a
+// button's hidden field, say).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, deed.ErrNotFound), errors.Is(err, user.ErrNotFound):
+	switch fault.KindOf(err) {
+	case fault.NotFound:
 		s.notFound(w, r)
-	case errors.Is(err, deed.ErrForbidden):
+	case fault.Forbidden, fault.Unauthenticated:
 		if currentUser(r) == nil {
 			s.redirectToLogin(w, r, "")
 			return
 		}
 		s.forbidden(w, r)
-	case errors.Is(err, deed.ErrWrongState):
-		s.renderError(w, r, http.StatusConflict, s.newView(r, "error.conflict_title", nil), "error.wrong_state")
+	case fault.Conflict:
+		text := "error.conflict_text"
+		if errors.Is(err, deed.ErrWrongState) {
+			text = "error.wrong_state"
+		}
+		s.renderError(w, r, http.StatusConflict, s.newView(r, "error.conflict_title", nil), text)
+	case fault.Invalid:
+		s.log.Info("request refused as invalid", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.renderError(w, r, http.StatusUnprocessableEntity, s.newView(r, "error.bad_request_title", nil), "error.bad_request_text")
 	default:
 		s.serverError(w, r, err)
 	}

@@ -132,6 +132,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/settings", s.adminSettings)
 	mux.HandleFunc("GET /admin/users", s.adminUsers)
 	mux.HandleFunc("POST /admin/users/{id}", s.adminUser)
+	mux.HandleFunc("GET /admin/audit", s.siteAudit)
+	mux.HandleFunc("GET /admin/audit.csv", s.siteAuditCSV)
 
 	s.campaignAdminRoutes(mux)
 	s.campaignPublicRoutes(mux)
