@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -71,6 +72,21 @@ func env(name, def string) string {
 	return def
 }
 
+// envInt is env for a number; a value that is not one is ignored with a
+// warning on standard error, and the default holds.
+func envInt(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "tekotori: %s=%q is not a number; using %d\n", name, v, def)
+		return def
+	}
+	return n
+}
+
 func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", env("TEKOTORI_DB", "tekotori.db"), "database: SQLite file path or postgres:// URL (env TEKOTORI_DB)")
 }
@@ -118,6 +134,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	withDemo := fs.Bool("demo", os.Getenv("TEKOTORI_DEMO") != "", "fill an empty database with the demo deeds and accounts (env TEKOTORI_DEMO)")
 	indexDir := fs.String("index-dir", env("TEKOTORI_INDEX_DIR", ""), "directory on disk for the search index file, which is mapped into memory (env TEKOTORI_INDEX_DIR; default the temporary directory)")
 	mailConfig := mailFlags(fs)
+	searchLimit := fs.Int("search-limit", envInt("TEKOTORI_SEARCH_LIMIT", 120), "searches a client address may make a minute, across nodes; 0 for no limit (env TEKOTORI_SEARCH_LIMIT)")
+	clientIPHeader := fs.String("client-ip-header", env("TEKOTORI_CLIENT_IP_HEADER", ""), "header in which a reverse proxy gives the client's address, e.g. X-Forwarded-For (env TEKOTORI_CLIENT_IP_HEADER); empty: the connection's address")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -152,7 +170,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		return err
 	}
 	defer stopMail()
-	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://")})
+	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://"),
+		SearchPerMinute: *searchLimit, ClientIPHeader: *clientIPHeader})
 	if err != nil {
 		return err
 	}

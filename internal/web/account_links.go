@@ -36,10 +36,7 @@ func (s *Server) linkMail(lang, kind string) user.Mail {
 // answered already (429).
 func (s *Server) allowMail(w http.ResponseWriter, r *http.Request, email string) bool {
 	ctx := r.Context()
-	for _, k := range []struct {
-		name  string
-		limit int
-	}{{"mail-client:" + s.clientAddr(r), mailRequestsPerClient}, {"mail-address:" + user.NormalizeEmail(email), mailRequestsPerAddress}} {
+	for _, k := range []namedLimit{{"mail-client:" + s.clientAddr(r), mailRequestsPerClient}, {"mail-address:" + user.NormalizeEmail(email), mailRequestsPerAddress}} {
 		d, err := s.app.Limits.Allow(ctx, k.name, k.limit, time.Hour)
 		if err != nil {
 			s.serverError(w, r, err)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/media"
@@ -23,6 +24,13 @@ import (
 var formFieldOrder = []string{"title", "summary", "org", "unit", "municipality", "lang", "sector", "themes", "client_groups",
 	"status", "year", "need", "solution", "results", "lessons", "adoption", "partners", "funding",
 	"contact_name", "contact_title", "contact_email", "contact_phone", "links", "images", "attachments"}
+
+// Uploads one client address, and one account, may make in an hour: a
+// busy writer adds a few dozen images a day.
+const (
+	uploadsPerClientHour  = 300
+	uploadsPerAccountHour = 200
+)
 
 // maxFormBytes bounds a whole deed form with its uploads.
 const maxFormBytes = 12*media.MaxImageBytes + 4*media.MaxAttachmentBytes
@@ -169,7 +177,7 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 					errs[target] = fmt.Sprintf("error.too_many|%d", limit)
 					break
 				}
-				id, key := s.storeUpload(ctx, u, fh, kind)
+				id, key := s.storeUpload(ctx, u, s.clientAddr(r), fh, kind)
 				if key != "" {
 					errs[target] = key
 					continue
@@ -239,9 +247,26 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 
 // storeUpload validates one uploaded file by its content and keeps it; it
 // returns the translation key of the problem instead when it is refused.
-func (s *Server) storeUpload(ctx context.Context, u *user.User, fh *multipart.FileHeader, kind media.Kind) (int64, string) {
+func (s *Server) storeUpload(ctx context.Context, u *user.User, client string, fh *multipart.FileHeader, kind media.Kind) (int64, string) {
 	if fh.Size == 0 && fh.Filename == "" {
 		return 0, ""
+	}
+	// Uploads are counted per client address and per account, across
+	// nodes, before they are read.
+	limits := []namedLimit{{"upload-client:" + client, uploadsPerClientHour}}
+	if u != nil {
+		limits = append(limits, namedLimit{"upload-account:" + strconv.FormatInt(u.ID, 10), uploadsPerAccountHour})
+	}
+	for _, l := range limits {
+		d, err := s.app.Limits.Allow(ctx, l.name, l.limit, time.Hour)
+		if err != nil {
+			s.log.Error("upload limit", "err", err)
+			return 0, "error.upload_failed"
+		}
+		if !d.Allowed {
+			s.log.Warn("uploads over the limit", "limit", l.name)
+			return 0, "error.upload_limit"
+		}
 	}
 	f, err := fh.Open()
 	if err != nil {

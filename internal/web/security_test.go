@@ -411,3 +411,68 @@ func TestSignInBackoff(t *testing.T) {
 func deedContent(orgID int64, title string) deed.Content {
 	return deed.Content{Lang: "fi", Title: title, OrgID: orgID}
 }
+
+// Searching is limited per client address: past the limit the page and
+// the API say when to try again.
+func TestSearchLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newSite(t, db).app
+		srv, err := web.New(a, web.Options{SearchPerMinute: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := srv.Handler()
+		get := func(path string) *httptest.ResponseRecorder {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.RemoteAddr = "203.0.113.7:4000"
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		for i := range 8 {
+			if rec := get("/search?q=kotihoito"); rec.Code != http.StatusOK {
+				t.Fatalf("search %d: %d", i, rec.Code)
+			}
+		}
+		if rec := get("/search?q=kotihoito"); rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("past the limit: %d", rec.Code)
+		}
+		rec := get("/api/v1/deeds?q=kotihoito")
+		if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), `"rate_limited"`) {
+			t.Fatalf("API past the limit: %d %s", rec.Code, rec.Body.String())
+		}
+		// Other pages and other clients are not held back.
+		if rec := get("/"); rec.Code != http.StatusOK {
+			t.Fatalf("home page: %d", rec.Code)
+		}
+		other := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/search?q=kotihoito", nil)
+		req.RemoteAddr = "198.51.100.9:4000"
+		h.ServeHTTP(other, req)
+		if other.Code != http.StatusOK {
+			t.Fatalf("another client: %d", other.Code)
+		}
+	})
+}
+
+// Uploads past an address's hourly count are refused, the form kept.
+func TestUploadLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		c := s.client()
+		c.login("a@example.org")
+		// This address has used up its hour already.
+		if _, err := db.Exec(context.Background(), `INSERT INTO throttle (name, hits, window_start, blocked_until) VALUES (?, ?, ?, 0)`,
+			"upload-client:127.0.0.1", 300, time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"title": {"Kuvallinen"}, "org": {itoa(orgID(t, s, "kangasala"))}, "lang": {"fi"}, "action": {"save"}}
+		r := c.postMultipart("/deeds/new", form, upload{"image_upload", "kuva.png", pngBytes(t, 20, 20)})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Liian monta tiedostoa", `value="Kuvallinen"`)
+		if n := mediaCount(t, s); n != 0 {
+			t.Fatalf("%d uploads stored past the limit", n)
+		}
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/tekotori/tekotori/internal/api"
 	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/i18n"
+	"github.com/tekotori/tekotori/internal/throttle"
 )
 
 //go:embed templates static
@@ -27,6 +28,9 @@ type Options struct {
 	BaseURL string
 	// SecureCookies marks cookies Secure; on by default behind https.
 	SecureCookies bool
+	// SearchPerMinute is how many searches (pages, suggestions and API
+	// listings) one client address may make a minute; 0 means no limit.
+	SearchPerMinute int
 	// ClientIPHeader names the header a reverse proxy puts the client's
 	// address in (such as X-Forwarded-For); empty means the connection's
 	// own address is the client's.
@@ -45,6 +49,8 @@ type Server struct {
 	// decodes bounds how many uploaded images are decoded at once: each
 	// may take up to media.MaxDecodedBytes two or three times over.
 	decodes chan struct{}
+	// searches limits searching per client across nodes.
+	searches *throttle.Gate
 }
 
 // maxConcurrentDecodes is the size of the decoding queue.
@@ -61,7 +67,7 @@ func New(a *app.App, opts Options) (*Server, error) {
 		return nil, err
 	}
 	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now(),
-		decodes: make(chan struct{}, maxConcurrentDecodes)}, nil
+		decodes: make(chan struct{}, maxConcurrentDecodes), searches: a.Limits.NewGate("search", opts.SearchPerMinute, time.Minute)}, nil
 }
 
 // Handler returns the whole site with its middleware.
@@ -141,6 +147,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", s.notFoundHandler)
 
 	var h http.Handler = mux
+	h = s.limitSearches(h)
 	h = s.limitFormBodies(h)
 	h = s.withSession(h)
 	h = csrfProtection(h, s.forbidden)
