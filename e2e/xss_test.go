@@ -57,10 +57,7 @@ var xssBreakouts = []string{``, `"><`, `'><`, `</textarea>`, `</title>`, `-->`}
 // xssPayloads combines them: every vector bare, and each vector after
 // each way out, past a hundred strings in all.
 func xssPayloads() []string {
-	var out []string
-	for _, v := range xssVectors {
-		out = append(out, v)
-	}
+	out := append([]string(nil), xssVectors...)
 	for i, b := range xssBreakouts[1:] {
 		for j, v := range xssVectors {
 			if (i+j)%2 == 0 {
