@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -132,7 +131,7 @@ func apiLang(r *http.Request) string {
 func (a *API) listDeeds(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	req, err := requestFromQuery(q)
+	req, err := search.ParseRequest(q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_parameter", err.Error())
 		return
@@ -191,39 +190,6 @@ func markup(segs []search.Segment) string {
 		}
 	}
 	return b.String()
-}
-
-// requestFromQuery reads q, the facet filters (repeatable), sort, limit and
-// offset. Unknown facet values match nothing rather than fail.
-func requestFromQuery(q url.Values) (search.Request, error) {
-	req := search.Request{Q: q.Get("q"), Sort: q.Get("sort"), Limit: 20, Filters: map[string][]string{}}
-	for _, f := range search.Facets {
-		for _, v := range q[f] {
-			if v != "" {
-				req.Filters[f] = append(req.Filters[f], v)
-			}
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > deed.MaxLimit {
-			return req, fmt.Errorf("limit: must be a number from 1 to %d", deed.MaxLimit)
-		}
-		req.Limit = n
-	}
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 1000000 {
-			return req, errors.New("offset: must be a number from 0 up")
-		}
-		req.Offset = n
-	}
-	switch req.Sort {
-	case "", "relevance", "newest":
-	default:
-		return req, errors.New("sort: must be relevance or newest")
-	}
-	return req, nil
 }
 
 func (a *API) getDeed(w http.ResponseWriter, r *http.Request) {
