@@ -158,11 +158,7 @@ func (a *API) listDeeds(w http.ResponseWriter, r *http.Request) {
 	resp := listResponse{Total: page.Total, Limit: req.Limit, Offset: req.Offset, Items: []Item{}, Facets: map[string][]FacetValue{},
 		Suggestion: page.Suggestion, Corrected: page.Corrected, Relaxed: page.Relaxed}
 	for _, it := range page.Items {
-		d, err := a.app.Deeds.Get(ctx, nil, it.DeedID)
-		if err != nil {
-			continue // unpublished since the index saw it
-		}
-		item := a.item(d, vocab, l)
+		item := a.listItem(&it.Deed, vocab, l)
 		score := it.Score
 		item.Score = &score
 		item.Highlight = markup(it.Snippet)
@@ -247,6 +243,23 @@ func (a *API) item(d *deed.Deed, vocab *taxonomy.Vocabulary, lang string) Item {
 	if d.County != nil {
 		it.County = &Named{Code: d.County.Code, Name: d.County.Name.In(lang)}
 	}
+	return it
+}
+
+// listItem is a search hit as a listing gives it: the same fields as item.
+func (a *API) listItem(d *search.Listing, vocab *taxonomy.Vocabulary, lang string) Item {
+	it := Item{ID: d.ID, Ref: d.Ref, Slug: d.Slug, Title: d.Title, Summary: d.Summary,
+		Organisation: Named{Code: d.OrgCode, Name: d.OrgName.In(lang)},
+		Sector:       d.Sector, SectorLabel: vocab.Label(taxonomy.Sector, d.Sector, lang), Themes: d.Themes, ClientGroups: d.ClientGroups,
+		Status: d.Status, Year: d.Year, Lang: d.Lang, State: d.State,
+		URL: fmt.Sprintf("%s/deeds/%d/%s", a.baseURL, d.ID, d.Slug), PublishedAt: d.PublishedAt, UpdatedAt: d.UpdatedAt}
+	named := func(p *search.Place) *Named {
+		if p == nil {
+			return nil
+		}
+		return &Named{Code: p.Code, Name: p.Name.In(lang)}
+	}
+	it.Municipality, it.Region, it.County = named(d.Municipality), named(d.Region), named(d.County)
 	return it
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/search"
 )
 
@@ -26,7 +25,7 @@ type facet struct {
 }
 
 type searchItem struct {
-	D       *deed.Deed
+	D       search.Listing
 	Title   []search.Segment
 	Snippet []search.Segment
 	Score   float64
@@ -135,11 +134,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		d.Sorts = append(d.Sorts, option{Value: so, Label: v.T("sort." + so), Selected: req.Sort == so || (req.Sort == "" && so == sorts[0])})
 	}
 	for _, it := range res.Items {
-		dd, err := s.app.Deeds.Get(ctx, nil, it.DeedID)
-		if err != nil {
-			continue // unpublished since the index saw it
-		}
-		d.Items = append(d.Items, searchItem{D: dd, Title: it.Title, Snippet: it.Snippet, Score: it.Score})
+		d.Items = append(d.Items, searchItem{D: it.Deed, Title: it.Title, Snippet: it.Snippet, Score: it.Score})
 	}
 	if res.Suggestion != "" {
 		sq := req.Params()
