@@ -97,7 +97,8 @@ func (a *App) StartSearch(ctx context.Context) error {
 		}
 	}
 	// Publishing results changes no deed, so the deeds' change sequence
-	// does not carry it: every node rebuilds instead (a few times a year).
+	// does not carry it: every node rebuilds instead (a few times a
+	// year), in the background, this one starting at once.
 	a.Campaigns.OnPublish = func(ctx context.Context) {
 		a.ForgetFacetLabels()
 		if err := a.Search.RequestRebuild(ctx); err != nil {
@@ -105,7 +106,7 @@ func (a *App) StartSearch(ctx context.Context) error {
 			return
 		}
 		if err := a.Search.CatchUp(ctx); err != nil {
-			a.Log.Warn("search rebuild after publishing results failed", "err", err)
+			a.Log.Warn("search catch-up after publishing results failed", "err", err)
 		}
 	}
 	return nil

@@ -282,11 +282,19 @@ func TestRequestRebuild(t *testing.T) {
 		if err := a.Search.RequestRebuild(ctx); err != nil {
 			t.Fatal(err)
 		}
+		// The catch-up starts the rebuild in the background and returns.
 		if err := a.Search.CatchUp(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if a.Search.Searcher() == before || a.Search.Status().Deeds != len(corpus) {
-			t.Fatal("the index was not rebuilt")
+		deadline := time.Now().Add(10 * time.Second)
+		for a.Search.Searcher() == before {
+			if time.Now().After(deadline) {
+				t.Fatal("the index was not rebuilt")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if a.Search.Status().Deeds != len(corpus) {
+			t.Fatalf("rebuilt index has %d deeds", a.Search.Status().Deeds)
 		}
 		if err := a.Search.CatchUp(ctx); err != nil || a.Search.Searcher() == nil {
 			t.Fatal(err)

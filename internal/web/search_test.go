@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/demo"
 	"github.com/tekotori/tekotori/internal/search"
@@ -202,7 +203,13 @@ func TestSearchAwardFacet(t *testing.T) {
 			}
 			return res.Total, res.Facets["award"]
 		}
+		// Publishing the demo results rebuilds the index in the
+		// background: the awards show once it is swapped in.
 		_, fi := awards("ui_lang=fi")
+		for deadline := time.Now().Add(15 * time.Second); len(fi) == 0 && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+			_, fi = awards("ui_lang=fi")
+		}
 		_, en := awards("ui_lang=en")
 		if len(fi) == 0 || len(fi) != len(en) {
 			t.Fatalf("award facet: %d values in Finnish, %d in English", len(fi), len(en))
