@@ -142,12 +142,6 @@ func (a *API) listDeeds(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")
 		return
 	}
-	vocab, err := a.app.Terms.All(ctx)
-	if err != nil {
-		a.app.Log.Error("api search", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
-		return
-	}
 	l := apiLang(r)
 	label, err := a.app.FacetLabels(ctx, a.cat, l)
 	if err != nil {
@@ -158,7 +152,7 @@ func (a *API) listDeeds(w http.ResponseWriter, r *http.Request) {
 	resp := listResponse{Total: page.Total, Limit: req.Limit, Offset: req.Offset, Items: []Item{}, Facets: map[string][]FacetValue{},
 		Suggestion: page.Suggestion, Corrected: page.Corrected, Relaxed: page.Relaxed}
 	for _, it := range page.Items {
-		item := a.listItem(&it.Deed, vocab, l)
+		item := a.listItem(&it.Deed, label, l)
 		score := it.Score
 		item.Score = &score
 		item.Highlight = markup(it.Snippet)
@@ -246,11 +240,12 @@ func (a *API) item(d *deed.Deed, vocab *taxonomy.Vocabulary, lang string) Item {
 	return it
 }
 
-// listItem is a search hit as a listing gives it: the same fields as item.
-func (a *API) listItem(d *search.Listing, vocab *taxonomy.Vocabulary, lang string) Item {
+// listItem is a search hit as a listing gives it: the same fields as
+// item, the sector named by the facet labels.
+func (a *API) listItem(d *search.Listing, label func(facet, value string) string, lang string) Item {
 	it := Item{ID: d.ID, Ref: d.Ref, Slug: d.Slug, Title: d.Title, Summary: d.Summary,
 		Organisation: Named{Code: d.OrgCode, Name: d.OrgName.In(lang)},
-		Sector:       d.Sector, SectorLabel: vocab.Label(taxonomy.Sector, d.Sector, lang), Themes: d.Themes, ClientGroups: d.ClientGroups,
+		Sector:       d.Sector, SectorLabel: label(search.FacetSector, d.Sector), Themes: d.Themes, ClientGroups: d.ClientGroups,
 		Status: d.Status, Year: d.Year, Lang: d.Lang, State: d.State,
 		URL: fmt.Sprintf("%s/deeds/%d/%s", a.baseURL, d.ID, d.Slug), PublishedAt: d.PublishedAt, UpdatedAt: d.UpdatedAt}
 	named := func(p *search.Place) *Named {
