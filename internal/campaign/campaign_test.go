@@ -222,8 +222,8 @@ func TestEntries(t *testing.T) {
 			t.Fatalf("refusals logged %d, want 1", n)
 		}
 		e.clock = e.t0.Add(50 * time.Minute)
-		wantErr(t, s.Withdraw(ctx, e.outsider, en.ID), campaign.ErrForbidden)
-		must(t, s.Withdraw(ctx, e.author, en.ID))
+		wantErr(t, s.Withdraw(ctx, e.outsider, en.ID, ""), campaign.ErrForbidden)
+		must(t, s.Withdraw(ctx, e.author, en.ID, ""))
 		// Enrolment takes every deed published in the window, once.
 		n, err := s.EnrolPublished(ctx, e.padmin, f.deedCat.ID)
 		must(t, err)
@@ -445,7 +445,7 @@ func TestJury(t *testing.T) {
 		}
 		_, err = s.Progress(ctx, e.jFree, f.c.ID)
 		wantErr(t, err, campaign.ErrForbidden)
-		must(t, s.RemoveJuror(ctx, e.padmin, f.c.ID, e.jTampere.ID))
+		must(t, s.RemoveJuror(ctx, e.padmin, f.c.ID, e.jTampere.ID, "Jäävi koko sarjaan."))
 		jurors, err := s.Jurors(ctx, e.padmin, f.c.ID)
 		must(t, err)
 		if len(jurors) != 3 {

@@ -170,21 +170,3 @@ func (s *Server) adminJuryAssign(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, campaignPath(c.ID, fmt.Sprintf("/jury?msg=campaign_assigned&added=%d&short=%d", rep.Added, len(rep.Short))), http.StatusSeeOther)
 }
-
-// adminJuryRemove takes a juror off the jury.
-func (s *Server) adminJuryRemove(w http.ResponseWriter, r *http.Request) {
-	c, u, ok := s.managedCampaign(w, r)
-	if !ok {
-		return
-	}
-	jid, ok := pathInt(r, "user")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	if err := s.app.Campaigns.RemoveJuror(r.Context(), u, c.ID, jid); err != nil {
-		s.campaignFail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, campaignPath(c.ID, "/jury?msg=campaign_juror_removed"), http.StatusSeeOther)
-}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/campaign"
 )
@@ -17,6 +18,9 @@ type caResultsData struct {
 	Note     string
 	Cats     []caRankedCategory
 	Langs    map[int64]string
+	// JudgingOpen offers to close judging early.
+	JudgingOpen bool
+	Preview     *pubResults
 }
 
 type caRankedCategory struct {
@@ -46,6 +50,7 @@ func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	d.R = rk
+	d.JudgingOpen = d.C.Judging.Contains(time.Now())
 	if d.Langs, err = s.entryLangs(ctx, currentUser(r), d.C.ID); err != nil {
 		s.campaignFail(w, r, err)
 		return
@@ -67,14 +72,37 @@ func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "campaign_admin_results", v)
 }
 
-// adminPublish publishes the results, or a correction with its note.
+// adminPublish shows exactly what would be published, and publishes the
+// results (or a correction with its note) once that is confirmed.
 func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) {
 	c, u, ok := s.managedCampaign(w, r)
 	if !ok {
 		return
 	}
 	note := r.PostFormValue("publish_note")
-	res, err := s.app.Campaigns.Publish(r.Context(), u, c.ID, note)
+	var res *campaign.Results
+	var err error
+	if r.PostFormValue("confirm") == "1" {
+		res, err = s.app.Campaigns.Publish(r.Context(), u, c.ID, note)
+	} else {
+		var preview *campaign.Results
+		var errs campaign.FieldErrors
+		preview, errs, err = s.app.Campaigns.PublicationPreview(r.Context(), u, c.ID, note)
+		if err == nil && len(errs) == 0 {
+			v := s.newView(r, "campaign_admin.preview_title", nil)
+			pr, err := s.pubResults(r.Context(), v, preview, nil)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			v.Data = caResultsData{caHelp: help(v.Lang), C: c, Note: note, Preview: pr}
+			s.render(w, r, http.StatusOK, "campaign_admin_publish_preview", v)
+			return
+		}
+		if err == nil {
+			err = errs
+		}
+	}
 	var fe campaign.FieldErrors
 	switch {
 	case errors.As(err, &fe):
