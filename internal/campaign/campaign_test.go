@@ -556,8 +556,30 @@ func TestScoring(t *testing.T) {
 		if je.OrgName.FI != "Kangasala" || je.Deeds[0].Content.Contact.Name == "" || je.Deeds[0].AuthorName != "Author" {
 			t.Fatalf("jury entry %+v", je)
 		}
-		// Changes after submitting are allowed in the window and audited.
-		must(t, s.SaveReview(ctx, e.jFree, j.ea.ID, campaign.ReviewInput{Scores: []campaign.ScoreInput{{CriterionID: b, Value: 2}}}))
+		// A submitted review is locked: the juror has seen the others.
+		wantKey(t, s.SaveReview(ctx, e.jFree, j.ea.ID, campaign.ReviewInput{Scores: []campaign.ScoreInput{{CriterionID: b, Value: 2}}}), "entry", "error.review_locked")
+		// Only a programme admin reopens it, with a reason; then the change
+		// is allowed in the window, audited, and submitted again.
+		wantErr(t, s.ReopenReview(ctx, e.jFree, j.ea.ID, e.jFree.ID, "Oma virhe"), campaign.ErrForbidden)
+		wantKey(t, s.ReopenReview(ctx, e.padmin, j.ea.ID, e.jFree.ID, " "), "reason", "error.reason_required")
+		must(t, s.ReopenReview(ctx, e.padmin, j.ea.ID, e.jFree.ID, "Luki väärän liitteen"))
+		wantKey(t, s.ReopenReview(ctx, e.padmin, j.ea.ID, e.jFree.ID, "Uudelleen"), "entry", "error.review_not_submitted")
+		if n := e.audited(t, j.c, campaign.AuditReviewReopened, "Luki väärän liitteen"); n != 1 {
+			t.Fatalf("reopen audit lines %d", n)
+		}
+		je, err = s.JuryEntry(ctx, e.jFree, j.ea.ID)
+		must(t, err)
+		if je.Mine.Submitted() || len(je.Others) != 0 || je.Mine.Reopened != 1 {
+			t.Fatalf("reopened review %+v others %+v", je.Mine, je.Others)
+		}
+		must(t, s.SaveReview(ctx, e.jFree, j.ea.ID, campaign.ReviewInput{Scores: []campaign.ScoreInput{{CriterionID: b, Value: 2}}, Submit: true}))
+		rk, err := s.Ranking(ctx, e.padmin, j.c.ID)
+		must(t, err)
+		for _, row := range rk.Categories[0].Rows {
+			if (row.EntryID == j.ea.ID) != (row.Reopened == 1) {
+				t.Fatalf("ranking shows reopened %+v", row)
+			}
+		}
 		if n := e.audited(t, j.c, campaign.AuditScore, "4 → 2"); n != 1 {
 			t.Fatalf("score change audit lines %d", n)
 		}

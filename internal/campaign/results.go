@@ -49,6 +49,8 @@ type RankingRow struct {
 	OrgID            int64     `json:"org_id"`
 	Decision         *Decision `json:"decision,omitempty"`
 	FeedbackApproved bool      `json:"feedback_approved"`
+	// Reopened counts reviews of the entry reopened after submission.
+	Reopened int `json:"reopened,omitempty"`
 }
 
 // OrgCount is an organisation with how many deeds it published in the
@@ -129,6 +131,10 @@ func (s *Service) ranking(ctx context.Context, c *Campaign) (*Ranking, error) {
 	if err != nil {
 		return nil, fmt.Errorf("campaign %d: feedback: %w", c.ID, err)
 	}
+	reopened, err := s.reopenedCounts(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
 	byID := map[int64]*Entry{}
 	for i := range entries {
 		byID[entries[i].ID] = &entries[i]
@@ -152,7 +158,7 @@ func (s *Service) ranking(ctx context.Context, c *Campaign) (*Ranking, error) {
 		for _, rk := range rankCategory(ids, js, norm, cat.Winners, lo, hi) {
 			e := byID[rk.EntryID]
 			row := RankingRow{Ranked: rk, Title: e.Title, OrgName: e.OrgName, DeedID: e.DeedID, OrgID: e.OrgID,
-				FeedbackApproved: slices.Contains(approved, e.ID)}
+				FeedbackApproved: slices.Contains(approved, e.ID), Reopened: reopened[e.ID]}
 			if d, ok := decisions[e.ID]; ok {
 				row.Decision = &d
 			}

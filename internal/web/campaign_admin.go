@@ -59,6 +59,8 @@ func (s *Server) campaignAdminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/conflict", s.adminEntryConflict)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/decision", s.adminEntryDecision)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/feedback", s.adminEntryFeedback)
+	mux.HandleFunc("GET /admin/campaigns/{id}/entries/{entry}/reviews/{user}/reopen", s.adminReviewReopen)
+	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/reviews/{user}/reopen", s.adminReviewReopen)
 	mux.HandleFunc("GET /admin/campaigns/{id}/entries/{entry}/withdraw", s.adminEntryWithdraw)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/withdraw", s.adminEntryWithdraw)
 

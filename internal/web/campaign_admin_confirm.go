@@ -118,3 +118,42 @@ func (s *Server) adminCloseJudging(w http.ResponseWriter, r *http.Request) {
 		return s.app.Campaigns.CloseJudging(r.Context(), u, c.ID, reason)
 	}, campaignPath(c.ID, "/results?msg=campaign_judging_closed#publish"))
 }
+
+// adminReviewReopen confirms and reopens one juror's submitted review of
+// an entry for a change.
+func (s *Server) adminReviewReopen(w http.ResponseWriter, r *http.Request) {
+	c, u, ok := s.managedCampaign(w, r)
+	if !ok {
+		return
+	}
+	e, ok := s.campaignEntry(w, r, c, u)
+	if !ok {
+		return
+	}
+	jid, ok := pathInt(r, "user")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	reviews, err := s.app.Campaigns.Reviews(r.Context(), u, e.ID)
+	if err != nil {
+		s.campaignFail(w, r, err)
+		return
+	}
+	name := ""
+	for _, rv := range reviews {
+		if rv.JurorID == jid {
+			name = rv.JurorName
+		}
+	}
+	if name == "" {
+		s.notFound(w, r)
+		return
+	}
+	v := s.newView(r, "", nil)
+	d := caConfirmData{Explain: v.T("campaign_admin.reopen_explained", name, e.Title), Action: campaignPath(c.ID, fmt.Sprintf("/entries/%d/reviews/%d/reopen", e.ID, jid)),
+		Cancel: campaignPath(c.ID, fmt.Sprintf("/entries/%d", e.ID)), Button: v.T("campaign_admin.reopen_review")}
+	s.confirmStep(w, r, c, d, "campaign_admin.reopen_title", func(reason string) error {
+		return s.app.Campaigns.ReopenReview(r.Context(), u, e.ID, jid, reason)
+	}, campaignPath(c.ID, fmt.Sprintf("/entries/%d?msg=campaign_review_reopened", e.ID)))
+}

@@ -437,6 +437,29 @@ func TestCampaignRun(t *testing.T) {
 		mustContain(t, page.body, "Arvio on lähetetty", "Teemun perustelu: vaikutus näkyy arjessa.", "Teemu Tuomari")
 		mustNotContain(t, j2.get("/jury/entries/"+eA).body, "Muistiin: soita kotihoitoon.")
 
+		// Having seen the others, the juror cannot change the submitted
+		// review; what they typed comes back with the refusal.
+		mustContain(t, page.body, "Arviosi on lähetetty ja lukittu.")
+		mustNotContain(t, page.body, `name="score_`+crs[0]+`"`)
+		r = j1.post("/jury/entries/"+eA, scoreForm("submit", crs, 2, 2))
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Lähetetty arvio on lukittu. Muutos vaatii", `value="2" checked`)
+		mustContain(t, padmin.get(base+"/entries/"+eA).body, "Perustelu 5 kriteerille.")
+		// The programme admin reopens it, with a reason; the juror changes it.
+		reopen := base + "/entries/" + eA + "/reviews/" + match(t, padmin.get(base+"/entries/"+eA).body,
+			`/reviews/(\d+)/reopen">[^<]*<span class="visually-hidden">: Tuula Tuomari`) + "/reopen"
+		wantStatus(t, j1.post(reopen, url.Values{"step_reason": {"Itse."}}), http.StatusForbidden)
+		r = padmin.post(reopen, url.Values{"step_reason": {""}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Kerro syy.")
+		r = padmin.post(reopen, url.Values{"step_reason": {"Tuomari luki väärän liitteen."}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, padmin.follow(r).body, "Arvio on avattu muutettavaksi.")
+		page = j1.get("/jury/entries/" + eA)
+		mustContain(t, page.body, "Ylläpitäjä avasi arviosi muutettavaksi: Tuomari luki väärän liitteen.", "näytetään, kun olet lähettänyt oman arviosi")
+		wantStatus(t, j1.post("/jury/entries/"+eA, scoreForm("submit", crs, 5, 5)), http.StatusSeeOther)
+		mustContain(t, padmin.get(base+"/entries/"+eA).body, "Avattu muutettavaksi 1 kertaa, viimeksi syystä: Tuomari luki väärän liitteen.")
+
 		// Everyone scores the rest: B splits the jury, C is weak.
 		values := map[string]map[*client][]int{
 			eA: {j1: {5, 5}, j2: {5, 4}},
@@ -457,6 +480,7 @@ func TestCampaignRun(t *testing.T) {
 		// The ranking shows raw and normalised scores and explains flags.
 		page = padmin.get(base + "/results")
 		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Arvio avattu.", "Lähetettyjä arvioita avattu muutettavaksi 1 kertaa.")
 		mustContain(t, page.body, "Raakakeskiarvo", "Normalisoitu", "Hajonta", "Tuomarit ovat eri mieltä.", "Pisteiden ero on 4,00.",
 			"Kotihoidon toiminnanohjaus", "Varkaus", `<th scope="col">Sija</th>`)
 		if !regexp.MustCompile(`<td>1 <span class="small">\(voittajarajan yläpuolella\)</span></td>\s*<th scope="row"><a href="[^"]*/entries/` + eA + `#`).MatchString(page.body) {
@@ -554,7 +578,7 @@ func TestCampaignRun(t *testing.T) {
 		mustContain(t, r.header.Get("Content-Disposition"), "attachment")
 		for _, action := range []string{"campaign_saved", "category_saved", "category_deleted", "criterion_saved", "entry_created",
 			"juror_invited", "juror_accepted", "conflict", "assigned", "score_changed", "review_submitted", "decision",
-			"feedback_approved", "published", "refused", "judging_closed"} {
+			"feedback_approved", "published", "refused", "judging_closed", "review_reopened"} {
 			if !strings.Contains(r.body, ","+action+",") {
 				t.Errorf("audit CSV lacks %s", action)
 			}
