@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -817,12 +818,21 @@ func TestAudienceVote(t *testing.T) {
 		eo, err := s.EnterOrg(ctx, e.padmin, f.orgCat.ID, e.varkaus.ID)
 		must(t, err)
 
-		wantErr(t, s.Vote(ctx, nil, ea.ID), campaign.ErrForbidden)
-		must(t, s.Vote(ctx, e.stranger, ea.ID))
-		wantKey(t, s.Vote(ctx, e.stranger, eb.ID), "entry", "error.already_voted")
-		must(t, s.Vote(ctx, e.stranger, eo.ID)) // another category
-		must(t, s.Vote(ctx, e.outsider, ea.ID))
-		must(t, s.Vote(ctx, e.author, eb.ID))
+		wantErr(t, s.Vote(ctx, nil, ea.ID, ""), campaign.ErrForbidden)
+		must(t, s.Vote(ctx, e.stranger, ea.ID, ""))
+		wantKey(t, s.Vote(ctx, e.stranger, eb.ID, ""), "entry", "error.already_voted")
+		must(t, s.Vote(ctx, e.stranger, eo.ID, "")) // another category
+		must(t, s.Vote(ctx, e.outsider, ea.ID, ""))
+		// One's own deed, or one's own organisation's, takes no vote.
+		wantKey(t, s.Vote(ctx, e.author, ea.ID, ""), "entry", "error.vote_own")
+		wantKey(t, s.Vote(ctx, e.outsider, eo.ID, ""), "entry", "error.vote_own")
+		// An account whose address is not confirmed takes no vote.
+		fresh := e.account(t, "Uusi", user.RoleMember, 0, false)
+		wantKey(t, s.Vote(ctx, fresh, ea.ID, "192.0.2.7"), "entry", "error.vote_unverified")
+		if n := e.audited(t, f.c, campaign.AuditRefused, "error.vote_unverified"); n != 1 {
+			t.Fatalf("unverified refusals %d", n)
+		}
+		must(t, s.Vote(ctx, e.author, eb.ID, ""))
 		mine, err := s.MyVotes(ctx, e.stranger, f.c.ID)
 		must(t, err)
 		if mine[f.deedCat.ID] != ea.ID || mine[f.orgCat.ID] != eo.ID {
@@ -839,11 +849,25 @@ func TestAudienceVote(t *testing.T) {
 		if aud[0].Votes != 3 {
 			t.Fatalf("audience for admin %+v", aud)
 		}
+		// Three new accounts from one IPv6 /64 voting for one entry within
+		// minutes are flagged to the admins; one from elsewhere is not.
+		for i, addr := range []string{"2001:db8:1:2::10", "2001:db8:1:2:ffff::1", "2001:db8:1:2::/64", "2001:db8:9::1"} {
+			voter := e.account(t, fmt.Sprintf("Uusi%d", i), user.RoleMember, 0, true)
+			must(t, s.Vote(ctx, voter, eb.ID, addr))
+			e.clock = e.clock.Add(time.Minute)
+		}
+		flags, err := s.VoteFlags(ctx, e.padmin, f.c.ID)
+		must(t, err)
+		if len(flags) != 1 || flags[0].EntryID != eb.ID || flags[0].Network != "2001:db8:1:2::/64" || flags[0].Votes != 3 {
+			t.Fatalf("vote flags %+v", flags)
+		}
+		_, err = s.VoteFlags(ctx, e.stranger, f.c.ID)
+		wantErr(t, err, campaign.ErrForbidden)
 		e.clock = e.t0.Add(2 * time.Hour)
-		wantKey(t, s.Vote(ctx, e.editor, ea.ID), "entry", "error.window_closed")
+		wantKey(t, s.Vote(ctx, e.editor, ea.ID, ""), "entry", "error.window_closed")
 		aud, err = s.Audience(ctx, nil, f.c.ID)
 		must(t, err)
-		if aud[0].Votes != 3 || aud[0].Entries[0].Votes != 2 || aud[1].Votes != 1 {
+		if aud[0].Votes != 7 || aud[0].Entries[0].Votes != 2 || aud[1].Votes != 1 {
 			t.Fatalf("audience after vote %+v", aud)
 		}
 		if n := e.audited(t, f.c, campaign.AuditRefused, "error.already_voted"); n != 1 {
@@ -854,7 +878,7 @@ func TestAudienceVote(t *testing.T) {
 		_, err = s.UpdateCampaign(ctx, e.padmin, f.c.ID, in)
 		must(t, err)
 		e.clock = e.t0
-		wantKey(t, s.Vote(ctx, e.editor, ea.ID), "entry", "error.vote_disabled")
+		wantKey(t, s.Vote(ctx, e.editor, ea.ID, ""), "entry", "error.vote_disabled")
 	})
 }
 

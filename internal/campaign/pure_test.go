@@ -251,3 +251,18 @@ func BenchmarkAssignAndRank(b *testing.B) {
 		}
 	}
 }
+
+func TestVoteNetwork(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.77":           "192.0.2.0/24",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2::/64":    "2001:db8:1:2::/64",
+		"::ffff:198.51.100.9":  "198.51.100.0/24",
+		"unknown":              "",
+		"":                     "",
+	} {
+		if got := VoteNetwork(in); got != want {
+			t.Errorf("VoteNetwork(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -21,6 +21,8 @@ type caResultsData struct {
 	// JudgingOpen offers to close judging early.
 	JudgingOpen bool
 	Preview     *pubResults
+	// VoteFlags are bursts of audience votes from new accounts.
+	VoteFlags []campaign.VoteFlag
 }
 
 type caRankedCategory struct {
@@ -51,6 +53,12 @@ func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status in
 	}
 	d.R = rk
 	d.JudgingOpen = d.C.Judging.Contains(time.Now())
+	if d.C.AudienceVote {
+		if d.VoteFlags, err = s.app.Campaigns.VoteFlags(ctx, currentUser(r), d.C.ID); err != nil {
+			s.campaignFail(w, r, err)
+			return
+		}
+	}
 	if d.Langs, err = s.entryLangs(ctx, currentUser(r), d.C.ID); err != nil {
 		s.campaignFail(w, r, err)
 		return
