@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/tekotori/tekotori/internal/campaign"
@@ -40,7 +41,11 @@ func (s *Server) adminResults(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderResults(w, r, http.StatusOK, s.newView(r, "campaign_admin.results_title", nil), caResultsData{C: c})
+	v := s.newView(r, "campaign_admin.results_title", nil)
+	if r.URL.Query().Get("msg") == "campaign_extra_juror" {
+		v.Notice = v.T("campaign_admin.extra_juror_added", r.URL.Query().Get("juror"))
+	}
+	s.renderResults(w, r, http.StatusOK, v, caResultsData{C: c})
 }
 
 func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status int, v *view, d caResultsData) {
@@ -125,5 +130,29 @@ func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) {
 			msg = "campaign_corrected"
 		}
 		http.Redirect(w, r, campaignPath(c.ID, "/results?msg="+msg+"#publish"), http.StatusSeeOther)
+	}
+}
+
+// adminExtraJuror puts one more juror on an entry too close to call.
+func (s *Server) adminExtraJuror(w http.ResponseWriter, r *http.Request) {
+	c, u, ok := s.managedCampaign(w, r)
+	if !ok {
+		return
+	}
+	e, ok := s.campaignEntry(w, r, c, u)
+	if !ok {
+		return
+	}
+	j, err := s.app.Campaigns.RequestExtraJuror(r.Context(), u, e.ID)
+	var fe campaign.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		v := s.newView(r, "campaign_admin.results_title", nil)
+		v.setErrors(renamed(fe, "", map[string]string{"entry": "extra_juror"}), nil)
+		s.renderResults(w, r, http.StatusUnprocessableEntity, v, caResultsData{C: c})
+	case err != nil:
+		s.campaignFail(w, r, err)
+	default:
+		http.Redirect(w, r, campaignPath(c.ID, "/results?"+url.Values{"msg": {"campaign_extra_juror"}, "juror": {j.Name}}.Encode()), http.StatusSeeOther)
 	}
 }
