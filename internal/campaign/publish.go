@@ -215,7 +215,8 @@ func diff(prev, next *Results) []Change {
 }
 
 // Publish generates the results from the decisions and publishes them as
-// the next version. A correction (every version after the first) needs a
+// the next version, once judging and the audience vote are over (see
+// CloseJudging for ending them early). A correction (every version after the first) needs a
 // note saying what was corrected, and must change something; older
 // versions stay readable as they were.
 func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, note string) (*Results, error) {
@@ -224,37 +225,13 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 		return nil, err
 	}
 	now := s.now()
-	note = clean(note)
 	subject := fmt.Sprintf("campaign:%d", c.ID)
-	errs := FieldErrors{}
-	if now.Before(c.Judging.Opens) {
-		errs["campaign"] = ErrKeyJudgingNotStarted
-	}
-	if utf8.RuneCountInString(note) > MaxText {
-		errs["note"] = fmt.Sprintf("%s|%d", ErrKeyTooLong, MaxText)
-	}
-	if c.Published > 0 && note == "" {
-		errs["note"] = ErrKeyCorrectionNote
-	}
-	if len(errs) > 0 {
-		return nil, s.refused(ctx, u, c, subject, errs)
-	}
-	r, err := s.build(ctx, c)
+	r, errs, err := s.prepare(ctx, c, note, now)
 	if err != nil {
 		return nil, err
 	}
-	r.Version, r.PublishedAt = c.Published+1, now
-	if c.Published > 0 {
-		prev, err := s.Published(ctx, c.ID, c.Published)
-		if err != nil {
-			return nil, err
-		}
-		r.Note, r.Changes = note, diff(prev, r)
-		if len(r.Changes) == 0 {
-			return nil, s.refused(ctx, u, c, subject, FieldErrors{"campaign": ErrKeyNothingChanged})
-		}
-	} else {
-		r.Note = note
+	if len(errs) > 0 {
+		return nil, s.refused(ctx, u, c, subject, errs)
 	}
 	body, err := json.Marshal(r)
 	if err != nil {
@@ -291,6 +268,37 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 		s.OnPublish(ctx)
 	}
 	return r, nil
+}
+
+// prepare builds the results Publish would make public at now, with the
+// version, note and changes, and says why publishing them would be
+// refused, if it would.
+func (s *Service) prepare(ctx context.Context, c *Campaign, note string, now time.Time) (*Results, FieldErrors, error) {
+	note = clean(note)
+	errs := FieldErrors{}
+	notPublishable(c, now, errs)
+	if utf8.RuneCountInString(note) > MaxText {
+		errs["note"] = fmt.Sprintf("%s|%d", ErrKeyTooLong, MaxText)
+	}
+	if c.Published > 0 && note == "" {
+		errs["note"] = ErrKeyCorrectionNote
+	}
+	r, err := s.build(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.Version, r.PublishedAt, r.Note = c.Published+1, now, note
+	if c.Published > 0 {
+		prev, err := s.Published(ctx, c.ID, c.Published)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Changes = diff(prev, r)
+		if len(r.Changes) == 0 && len(errs) == 0 {
+			errs["campaign"] = ErrKeyNothingChanged
+		}
+	}
+	return r, errs, nil
 }
 
 // Published returns a published version of the results; version 0 means

@@ -59,6 +59,9 @@ func (s *Server) adminJury(w http.ResponseWriter, r *http.Request) {
 		added, _ := strconv.Atoi(q.Get("added"))
 		short, _ := strconv.Atoi(q.Get("short"))
 		v.Notice = v.T("campaign_admin.assigned_report", added, short)
+		if linked, _ := strconv.Atoi(q.Get("linked")); linked > 0 {
+			v.Notice += " " + v.T("campaign_admin.assigned_linked", linked)
+		}
 	}
 	s.renderJury(w, r, http.StatusOK, v, caJuryData{C: c})
 }
@@ -168,23 +171,5 @@ func (s *Server) adminJuryAssign(w http.ResponseWriter, r *http.Request) {
 		s.campaignFail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, campaignPath(c.ID, fmt.Sprintf("/jury?msg=campaign_assigned&added=%d&short=%d", rep.Added, len(rep.Short))), http.StatusSeeOther)
-}
-
-// adminJuryRemove takes a juror off the jury.
-func (s *Server) adminJuryRemove(w http.ResponseWriter, r *http.Request) {
-	c, u, ok := s.managedCampaign(w, r)
-	if !ok {
-		return
-	}
-	jid, ok := pathInt(r, "user")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	if err := s.app.Campaigns.RemoveJuror(r.Context(), u, c.ID, jid); err != nil {
-		s.campaignFail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, campaignPath(c.ID, "/jury?msg=campaign_juror_removed"), http.StatusSeeOther)
+	http.Redirect(w, r, campaignPath(c.ID, fmt.Sprintf("/jury?msg=campaign_assigned&added=%d&short=%d&linked=%d", rep.Added, len(rep.Short), rep.Linked)), http.StatusSeeOther)
 }

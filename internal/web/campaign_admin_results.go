@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/campaign"
 )
@@ -17,6 +19,11 @@ type caResultsData struct {
 	Note     string
 	Cats     []caRankedCategory
 	Langs    map[int64]string
+	// JudgingOpen offers to close judging early.
+	JudgingOpen bool
+	Preview     *pubResults
+	// VoteFlags are bursts of audience votes from new accounts.
+	VoteFlags []campaign.VoteFlag
 }
 
 type caRankedCategory struct {
@@ -34,7 +41,11 @@ func (s *Server) adminResults(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderResults(w, r, http.StatusOK, s.newView(r, "campaign_admin.results_title", nil), caResultsData{C: c})
+	v := s.newView(r, "campaign_admin.results_title", nil)
+	if r.URL.Query().Get("msg") == "campaign_extra_juror" {
+		v.Notice = v.T("campaign_admin.extra_juror_added", r.URL.Query().Get("juror"))
+	}
+	s.renderResults(w, r, http.StatusOK, v, caResultsData{C: c})
 }
 
 func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status int, v *view, d caResultsData) {
@@ -46,6 +57,13 @@ func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	d.R = rk
+	d.JudgingOpen = d.C.Judging.Contains(time.Now())
+	if d.C.AudienceVote {
+		if d.VoteFlags, err = s.app.Campaigns.VoteFlags(ctx, currentUser(r), d.C.ID); err != nil {
+			s.campaignFail(w, r, err)
+			return
+		}
+	}
 	if d.Langs, err = s.entryLangs(ctx, currentUser(r), d.C.ID); err != nil {
 		s.campaignFail(w, r, err)
 		return
@@ -67,14 +85,37 @@ func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "campaign_admin_results", v)
 }
 
-// adminPublish publishes the results, or a correction with its note.
+// adminPublish shows exactly what would be published, and publishes the
+// results (or a correction with its note) once that is confirmed.
 func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) {
 	c, u, ok := s.managedCampaign(w, r)
 	if !ok {
 		return
 	}
 	note := r.PostFormValue("publish_note")
-	res, err := s.app.Campaigns.Publish(r.Context(), u, c.ID, note)
+	var res *campaign.Results
+	var err error
+	if r.PostFormValue("confirm") == "1" {
+		res, err = s.app.Campaigns.Publish(r.Context(), u, c.ID, note)
+	} else {
+		var preview *campaign.Results
+		var errs campaign.FieldErrors
+		preview, errs, err = s.app.Campaigns.PublicationPreview(r.Context(), u, c.ID, note)
+		if err == nil && len(errs) == 0 {
+			v := s.newView(r, "campaign_admin.preview_title", nil)
+			pr, err := s.pubResults(r.Context(), v, preview, nil)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			v.Data = caResultsData{caHelp: help(v.Lang), C: c, Note: note, Preview: pr}
+			s.render(w, r, http.StatusOK, "campaign_admin_publish_preview", v)
+			return
+		}
+		if err == nil {
+			err = errs
+		}
+	}
 	var fe campaign.FieldErrors
 	switch {
 	case errors.As(err, &fe):
@@ -89,5 +130,29 @@ func (s *Server) adminPublish(w http.ResponseWriter, r *http.Request) {
 			msg = "campaign_corrected"
 		}
 		http.Redirect(w, r, campaignPath(c.ID, "/results?msg="+msg+"#publish"), http.StatusSeeOther)
+	}
+}
+
+// adminExtraJuror puts one more juror on an entry too close to call.
+func (s *Server) adminExtraJuror(w http.ResponseWriter, r *http.Request) {
+	c, u, ok := s.managedCampaign(w, r)
+	if !ok {
+		return
+	}
+	e, ok := s.campaignEntry(w, r, c, u)
+	if !ok {
+		return
+	}
+	j, err := s.app.Campaigns.RequestExtraJuror(r.Context(), u, e.ID)
+	var fe campaign.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		v := s.newView(r, "campaign_admin.results_title", nil)
+		v.setErrors(renamed(fe, "", map[string]string{"entry": "extra_juror"}), nil)
+		s.renderResults(w, r, http.StatusUnprocessableEntity, v, caResultsData{C: c})
+	case err != nil:
+		s.campaignFail(w, r, err)
+	default:
+		http.Redirect(w, r, campaignPath(c.ID, "/results?"+url.Values{"msg": {"campaign_extra_juror"}, "juror": {j.Name}}.Encode()), http.StatusSeeOther)
 	}
 }

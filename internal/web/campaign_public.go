@@ -158,7 +158,7 @@ func (s *Server) pubCampaignPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	catID = found.CategoryID
-	err = s.app.Campaigns.Vote(ctx, u, found.EntryID)
+	err = s.app.Campaigns.Vote(ctx, u, found.EntryID, s.clientAddr(r))
 	var fe campaign.FieldErrors
 	if errors.As(err, &fe) {
 		key := fe["entry"]

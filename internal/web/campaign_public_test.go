@@ -533,7 +533,7 @@ func pubCheckClosedVote(t *testing.T, s *site, seeded *campaign.DemoResult) {
 		entries = append(entries, e)
 	}
 	voter := s.addUser("myohassa@example.org", user.RoleMember, "")
-	if err := at.Vote(ctx, voter, entries[1].ID); err != nil {
+	if err := at.Vote(ctx, voter, entries[1].ID, ""); err != nil {
 		t.Fatal(err)
 	}
 
