@@ -91,6 +91,16 @@ func (u *User) CanAdminister() bool {
 	return u.IsAdmin() && !u.Disabled
 }
 
+// CanManageOrg reports whether u may approve who belongs to organisation
+// orgID and grant or withdraw its editor role: that organisation's admins
+// and site admins.
+func (u *User) CanManageOrg(orgID int64) bool {
+	if u == nil || u.Disabled || orgID == 0 {
+		return false
+	}
+	return u.CanAdminister() || (u.Role == RoleOrgAdmin && u.OrgID == orgID)
+}
+
 // Input limits.
 const (
 	minPasswordChars = 10
@@ -402,10 +412,12 @@ func (s *Service) List(ctx context.Context, actor *User) ([]User, error) {
 }
 
 // SetRole changes what an account may do and for which organisation
-// (0 = none); only admins may. Bad input gives FieldErrors. Sessions look
-// the account up on every request, so the change applies at once.
+// (0 = none). Site admins may make any change; an organisation's admin may
+// only make a member of their organisation its editor or take that role
+// back (mayGrant). Bad input gives FieldErrors. Sessions look the account
+// up on every request, so the change applies at once.
 func (s *Service) SetRole(ctx context.Context, actor *User, id int64, role Role, orgID int64) error {
-	if !actor.CanAdminister() {
+	if !actor.CanAdminister() && (actor == nil || actor.Role != RoleOrgAdmin || actor.Disabled) {
 		return fmt.Errorf("user: set role %d: %w", id, ErrForbidden)
 	}
 	errs := FieldErrors{}
@@ -423,6 +435,9 @@ func (s *Service) SetRole(ctx context.Context, actor *User, id int64, role Role,
 		if err != nil {
 			return fmt.Errorf("user: set role %d: %w", id, err)
 		}
+		if !mayGrant(actor, cur, role, orgID) {
+			return fmt.Errorf("user: set role %d: %w", id, ErrForbidden)
+		}
 		if cur.Role == role && cur.OrgID == orgID {
 			return nil // nothing changed, nothing to record
 		}
@@ -432,6 +447,19 @@ func (s *Service) SetRole(ctx context.Context, actor *User, id int64, role Role,
 		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.RoleChanged, Target: cur.auditTarget(),
 			Before: roleSummary(cur.Role, cur.OrgID), After: roleSummary(role, orgID)})
 	})
+}
+
+// mayGrant is the rule of SetRole: a site admin changes anything; an
+// organisation's admin moves another account of their organisation between
+// member and organisation editor, and nothing else (not the organisation,
+// not any higher role, not their own).
+func mayGrant(actor, cur *User, role Role, orgID int64) bool {
+	if actor.CanAdminister() {
+		return true
+	}
+	editorial := func(r Role) bool { return r == RoleMember || r == RoleOrgEditor }
+	return actor.CanManageOrg(cur.OrgID) && orgID == cur.OrgID && cur.ID != actor.ID &&
+		editorial(cur.Role) && editorial(role)
 }
 
 // SetPassword replaces an account's password and ends all its sessions,
