@@ -188,6 +188,7 @@ type RegisterMails struct {
 func (s *Service) Register(ctx context.Context, in NewUser, mails RegisterMails) error {
 	in.Unverified = true
 	in.Role = RoleMember
+	in.RequestOrg = true
 	u, err := s.Create(ctx, in)
 	var fe FieldErrors
 	if errors.As(err, &fe) && fe["email"] == "error.email_taken" {

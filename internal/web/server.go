@@ -136,6 +136,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/users/{id}", s.adminUser)
 	mux.HandleFunc("POST /admin/users/{id}/disable", s.adminUserDisable)
 	mux.HandleFunc("POST /admin/users/invite", s.adminInvite)
+	mux.HandleFunc("GET /admin/members", s.adminMembers)
+	mux.HandleFunc("POST /admin/members/requests/{id}", s.adminMemberDecide)
+	mux.HandleFunc("POST /admin/members/users/{id}/role", s.adminMemberRole)
 	mux.HandleFunc("GET /admin/audit", s.siteAudit)
 	mux.HandleFunc("GET /admin/audit.csv", s.siteAuditCSV)
 
