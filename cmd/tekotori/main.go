@@ -220,7 +220,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	db := dbFlag(fs)
 	email := fs.String("email", "", "e-mail address (required)")
 	name := fs.String("name", "", "full name (required)")
-	role := fs.String("role", "member", "member, org_editor, moderator or admin")
+	role := fs.String("role", "member", "member, org_editor, org_admin, moderator or admin")
 	orgCode := fs.String("org", "", "code of the organisation the person belongs to, e.g. kangasala")
 	lang := fs.String("lang", "fi", "interface language: fi, sv or en")
 	if err := fs.Parse(args[1:]); err != nil {

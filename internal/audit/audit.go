@@ -38,11 +38,17 @@ const (
 	UnitDeleted    = "unit_deleted"
 	TermCreated    = "term_created"
 	TermUpdated    = "term_updated"
+	UserInvited    = "user_invited"
+	UserDisabled   = "user_disabled"
+	UserEnabled    = "user_enabled"
+	MemberApproved = "member_approved"
+	MemberRefused  = "member_refused"
 )
 
 // Actions lists every action, in the order the filter offers them.
 func Actions() []string {
-	return []string{RoleChanged, UserAdded, SettingChanged, OrgCreated, OrgUpdated, UnitAdded, UnitRenamed, UnitDeleted, TermCreated, TermUpdated}
+	return []string{RoleChanged, UserAdded, SettingChanged, OrgCreated, OrgUpdated, UnitAdded, UnitRenamed, UnitDeleted, TermCreated, TermUpdated,
+		UserInvited, UserDisabled, UserEnabled, MemberApproved, MemberRefused}
 }
 
 // ErrForbidden is returned to anyone but a site admin who asks for the log.

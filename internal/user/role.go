@@ -9,8 +9,13 @@ type Role string
 const (
 	RoleMember    Role = "member"     // writes deeds for their organisation
 	RoleOrgEditor Role = "org_editor" // edits every deed of their organisation
-	RoleModerator Role = "moderator"  // publishes / returns deeds of any organisation
-	RoleAdmin     Role = "admin"      // everything, incl. taxonomies, organisations, settings, users
+	// RoleOrgAdmin is an organisation editor who also approves who belongs
+	// to the organisation and names its editors. It ranks below moderator:
+	// it reaches no other organisation, and what it adds over an editor is
+	// asked for by name (CanManageOrg), never by rank.
+	RoleOrgAdmin  Role = "org_admin"
+	RoleModerator Role = "moderator" // publishes / returns deeds of any organisation
+	RoleAdmin     Role = "admin"     // everything, incl. taxonomies, organisations, settings, users
 )
 
 // rank gives a role's place in the order; 0 for anything unknown, so a
@@ -21,10 +26,12 @@ func (r Role) rank() int {
 		return 1
 	case RoleOrgEditor:
 		return 2
-	case RoleModerator:
+	case RoleOrgAdmin:
 		return 3
-	case RoleAdmin:
+	case RoleModerator:
 		return 4
+	case RoleAdmin:
+		return 5
 	}
 	return 0
 }
@@ -42,4 +49,9 @@ func ParseRole(s string) (Role, error) {
 // role is unknown.
 func (r Role) AtLeast(o Role) bool {
 	return r.rank() > 0 && o.rank() > 0 && r.rank() >= o.rank()
+}
+
+// Roles lists the site-wide roles from least to most.
+func Roles() []Role {
+	return []Role{RoleMember, RoleOrgEditor, RoleOrgAdmin, RoleModerator, RoleAdmin}
 }

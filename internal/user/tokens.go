@@ -21,6 +21,7 @@ const (
 	PurposeVerify Purpose = "verify" // confirm the address of a new account
 	PurposeReset  Purpose = "reset"  // choose a new password
 	PurposeSignIn Purpose = "signin" // sign in without a password
+	PurposeInvite Purpose = "invite" // an account an admin made: choose its password
 )
 
 // tokenLifetime is how long each kind of link works.
@@ -28,6 +29,7 @@ var tokenLifetime = map[Purpose]time.Duration{
 	PurposeVerify: 48 * time.Hour,
 	PurposeReset:  time.Hour,
 	PurposeSignIn: 15 * time.Minute,
+	PurposeInvite: 7 * 24 * time.Hour,
 }
 
 // ErrTokenInvalid refuses a link that is unknown, used, expired or for
@@ -43,11 +45,18 @@ var linkPath = map[Purpose]string{
 	PurposeVerify: "/account/verify?token=",
 	PurposeReset:  "/account/reset/confirm?token=",
 	PurposeSignIn: "/login/link?token=",
+	PurposeInvite: "/account/invite?token=",
 }
 
 // SendLink makes a one-time link for u and queues the mail that carries it,
 // in one transaction.
 func (s *Service) SendLink(ctx context.Context, u *User, p Purpose, write Mail) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error { return sendLinkTx(ctx, tx, u, p, write) })
+}
+
+// sendLinkTx is SendLink inside tx, for a link that stands or falls with
+// another change (an invited account).
+func sendLinkTx(ctx context.Context, tx *store.Tx, u *User, p Purpose, write Mail) error {
 	b := make([]byte, tokenBytes)
 	if _, err := rand.Read(b); err != nil {
 		return fmt.Errorf("user: link: %w", err)
@@ -55,19 +64,21 @@ func (s *Service) SendLink(ctx context.Context, u *User, p Purpose, write Mail) 
 	token := base64.RawURLEncoding.EncodeToString(b)
 	now := store.Now()
 	subject, body := write(u, linkPath[p]+token)
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO account_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			tokenHash(token), u.ID, string(p), now, now.Add(tokenLifetime[p])); err != nil {
-			return fmt.Errorf("user: link for %d: %w", u.ID, err)
-		}
-		// The outbox is the mail package's (internal/mail sends it); written
-		// here, in the same transaction, the mail goes out exactly when the
-		// link exists.
-		if _, err := tx.Exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body, created_at) VALUES (?, ?, ?, ?)`, u.Email, subject, body, now); err != nil {
-			return fmt.Errorf("user: link for %d: mail: %w", u.ID, err)
-		}
-		return nil
-	})
+	if _, err := tx.Exec(ctx, `INSERT INTO account_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		tokenHash(token), u.ID, string(p), now, now.Add(tokenLifetime[p])); err != nil {
+		return fmt.Errorf("user: link for %d: %w", u.ID, err)
+	}
+	return queueMail(ctx, tx, u.Email, subject, body)
+}
+
+// queueMail writes a mail to the outbox. The outbox is the mail package's
+// (internal/mail sends it); written here, in the caller's transaction, the
+// mail goes out exactly when the change it tells of is made.
+func queueMail(ctx context.Context, tx *store.Tx, to, subject, body string) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body, created_at) VALUES (?, ?, ?, ?)`, to, subject, body, store.Now()); err != nil {
+		return fmt.Errorf("user: mail to %s: %w", to, err)
+	}
+	return nil
 }
 
 // LinkUser tells whose valid link token is, without using it up: a GET of
@@ -130,6 +141,11 @@ func (s *Service) UseLink(ctx context.Context, token string, p Purpose) (*User, 
 // ResetPassword sets a new password with a reset link; every session of
 // the account ends, since whoever knew the old password may have one.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (*User, error) {
+	return s.setPasswordByLink(ctx, token, password, PurposeReset)
+}
+
+// setPasswordByLink uses a link of purpose p to set the account's password.
+func (s *Service) setPasswordByLink(ctx context.Context, token, password string, p Purpose) (*User, error) {
 	if k := passwordProblem(password); k != "" {
 		return nil, FieldErrors{"password": k}
 	}
@@ -140,7 +156,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 	var uid int64
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if uid, err = s.useLink(ctx, tx, token, PurposeReset); err != nil {
+		if uid, err = s.useLink(ctx, tx, token, p); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, uid); err != nil {
@@ -172,6 +188,7 @@ type RegisterMails struct {
 func (s *Service) Register(ctx context.Context, in NewUser, mails RegisterMails) error {
 	in.Unverified = true
 	in.Role = RoleMember
+	in.RequestOrg = true
 	u, err := s.Create(ctx, in)
 	var fe FieldErrors
 	if errors.As(err, &fe) && fe["email"] == "error.email_taken" {

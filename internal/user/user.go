@@ -91,6 +91,16 @@ func (u *User) CanAdminister() bool {
 	return u.IsAdmin() && !u.Disabled
 }
 
+// CanManageOrg reports whether u may approve who belongs to organisation
+// orgID and grant or withdraw its editor role: that organisation's admins
+// and site admins.
+func (u *User) CanManageOrg(orgID int64) bool {
+	if u == nil || u.Disabled || orgID == 0 {
+		return false
+	}
+	return u.CanAdminister() || (u.Role == RoleOrgAdmin && u.OrgID == orgID)
+}
+
 // Input limits.
 const (
 	minPasswordChars = 10
@@ -134,6 +144,9 @@ type NewUser struct {
 	// Unverified leaves the e-mail address to be confirmed by the person
 	// (self-registration); accounts an admin makes are confirmed at once.
 	Unverified bool
+	// RequestOrg makes OrgID a membership request for the organisation's
+	// admins to decide (self-registration): the account starts without one.
+	RequestOrg bool
 }
 
 // normalizeEmail gives the form e-mails are stored and looked up in.
@@ -246,11 +259,15 @@ func (s *Service) create(ctx context.Context, in NewUser, then func(tx *store.Tx
 	if !in.Unverified {
 		verified, verifiedAt = now, now
 	}
-	u := &User{Email: email, Name: name, Role: in.Role, OrgID: in.OrgID, Lang: lang, CreatedAt: now, EmailVerifiedAt: verifiedAt}
+	orgID := in.OrgID
+	if in.RequestOrg {
+		orgID = 0
+	}
+	u := &User{Email: email, Name: name, Role: in.Role, OrgID: orgID, Lang: lang, CreatedAt: now, EmailVerifiedAt: verifiedAt}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		id, err := store.InsertID(ctx, tx, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at, email_verified_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			email, name, hash, string(in.Role), nullID(in.OrgID), lang, false, now, verified)
+			email, name, hash, string(in.Role), nullID(orgID), lang, false, now, verified)
 		if store.IsUniqueViolation(err) {
 			// Another request created the same e-mail since the check above.
 			return FieldErrors{"email": "error.email_taken"}
@@ -259,6 +276,11 @@ func (s *Service) create(ctx context.Context, in NewUser, then func(tx *store.Tx
 			return fmt.Errorf("user: create: %w", err)
 		}
 		u.ID = id
+		if in.RequestOrg && in.OrgID != 0 {
+			if err := requestMembership(ctx, tx, id, in.OrgID); err != nil {
+				return err
+			}
+		}
 		if then != nil {
 			return then(tx, u)
 		}
@@ -304,23 +326,45 @@ func nullID(id int64) sql.NullInt64 {
 // userColumns are read by scanUser; the alias u lets them be joined.
 const userColumns = `u.id, u.email, u.name, u.role, u.org_id, u.lang, u.disabled, u.created_at, u.email_verified_at`
 
+// userScan holds one row of userColumns while it is scanned.
+type userScan struct {
+	u        User
+	role     string
+	org      sql.NullInt64
+	verified sql.NullTime
+}
+
+func (x *userScan) targets() []any {
+	return []any{&x.u.ID, &x.u.Email, &x.u.Name, &x.role, &x.org, &x.u.Lang, &x.u.Disabled, &x.u.CreatedAt, &x.verified}
+}
+
+func (x *userScan) user() *User {
+	u := x.u
+	if x.verified.Valid {
+		u.EmailVerifiedAt = x.verified.Time.UTC()
+	}
+	u.Role = Role(x.role)
+	u.OrgID = x.org.Int64
+	u.CreatedAt = u.CreatedAt.UTC()
+	return &u
+}
+
 // scanUser reads userColumns followed by any extra columns into extra.
 func scanUser(sc interface{ Scan(...any) error }, extra ...any) (*User, error) {
-	var u User
-	var role string
-	var org sql.NullInt64
-	var verified sql.NullTime
-	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &org, &u.Lang, &u.Disabled, &u.CreatedAt, &verified}, extra...)
-	if err := sc.Scan(dest...); err != nil {
+	var x userScan
+	if err := sc.Scan(append(x.targets(), extra...)...); err != nil {
 		return nil, err
 	}
-	if verified.Valid {
-		u.EmailVerifiedAt = verified.Time.UTC()
+	return x.user(), nil
+}
+
+// scanUserAfter reads leading columns into lead, then userColumns.
+func scanUserAfter(sc interface{ Scan(...any) error }, lead ...any) (*User, error) {
+	var x userScan
+	if err := sc.Scan(append(lead, x.targets()...)...); err != nil {
+		return nil, err
 	}
-	u.Role = Role(role)
-	u.OrgID = org.Int64
-	u.CreatedAt = u.CreatedAt.UTC()
-	return &u, nil
+	return x.user(), nil
 }
 
 // Authenticate returns the account with email and password, or
@@ -402,10 +446,12 @@ func (s *Service) List(ctx context.Context, actor *User) ([]User, error) {
 }
 
 // SetRole changes what an account may do and for which organisation
-// (0 = none); only admins may. Bad input gives FieldErrors. Sessions look
-// the account up on every request, so the change applies at once.
+// (0 = none). Site admins may make any change; an organisation's admin may
+// only make a member of their organisation its editor or take that role
+// back (mayGrant). Bad input gives FieldErrors. Sessions look the account
+// up on every request, so the change applies at once.
 func (s *Service) SetRole(ctx context.Context, actor *User, id int64, role Role, orgID int64) error {
-	if !actor.CanAdminister() {
+	if !actor.CanAdminister() && (actor == nil || actor.Role != RoleOrgAdmin || actor.Disabled) {
 		return fmt.Errorf("user: set role %d: %w", id, ErrForbidden)
 	}
 	errs := FieldErrors{}
@@ -423,6 +469,9 @@ func (s *Service) SetRole(ctx context.Context, actor *User, id int64, role Role,
 		if err != nil {
 			return fmt.Errorf("user: set role %d: %w", id, err)
 		}
+		if !mayGrant(actor, cur, role, orgID) {
+			return fmt.Errorf("user: set role %d: %w", id, ErrForbidden)
+		}
 		if cur.Role == role && cur.OrgID == orgID {
 			return nil // nothing changed, nothing to record
 		}
@@ -432,6 +481,19 @@ func (s *Service) SetRole(ctx context.Context, actor *User, id int64, role Role,
 		return audit.Record(ctx, tx, audit.Entry{Actor: actor.AuditActor(), Action: audit.RoleChanged, Target: cur.auditTarget(),
 			Before: roleSummary(cur.Role, cur.OrgID), After: roleSummary(role, orgID)})
 	})
+}
+
+// mayGrant is the rule of SetRole: a site admin changes anything; an
+// organisation's admin moves another account of their organisation between
+// member and organisation editor, and nothing else (not the organisation,
+// not any higher role, not their own).
+func mayGrant(actor, cur *User, role Role, orgID int64) bool {
+	if actor.CanAdminister() {
+		return true
+	}
+	editorial := func(r Role) bool { return r == RoleMember || r == RoleOrgEditor }
+	return actor.CanManageOrg(cur.OrgID) && orgID == cur.OrgID && cur.ID != actor.ID &&
+		editorial(cur.Role) && editorial(role)
 }
 
 // SetPassword replaces an account's password and ends all its sessions,

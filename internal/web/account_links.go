@@ -60,7 +60,7 @@ func (s *Server) notice(w http.ResponseWriter, r *http.Request, title, text stri
 // verifyEmail shows and uses the link that confirms a new account's
 // address; using it signs the person in.
 func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
-	s.linkStep(w, r, user.PurposeVerify, "verify.title", "verify.text", "verify.submit", "/account/verify", "/deeds/new?msg=welcome")
+	s.linkStep(w, r, user.PurposeVerify, "verify.title", "verify.text", "verify.submit", "/account/verify", "/account?msg=verified")
 }
 
 // signInLink asks for an address to mail a sign-in link to, and shows and

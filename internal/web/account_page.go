@@ -18,8 +18,10 @@ import (
 
 type accountPage struct {
 	Email, Name, OrgName string
-	Langs                []option
-	Sessions             []user.SessionInfo
+	// Pending tells of a membership request waiting for approval.
+	Pending  string
+	Langs    []option
+	Sessions []user.SessionInfo
 }
 
 func (s *Server) sessionToken(r *http.Request) string {
@@ -61,6 +63,19 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 			return
 		}
 		d.OrgName = o.Name.In(v.Lang)
+	}
+	pending, err := s.app.Users.PendingOrg(ctx, u.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if pending != 0 {
+		o, err := s.app.Orgs.Get(ctx, pending)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Pending = v.T("account.membership_pending", o.Name.In(v.Lang))
 	}
 	sessions, err := s.app.Users.Sessions(ctx, u, s.sessionToken(r))
 	if err != nil {

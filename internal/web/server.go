@@ -123,6 +123,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /account/reset", s.resetRequest)
 	mux.HandleFunc("GET /account/reset/confirm", s.resetConfirm)
 	mux.HandleFunc("POST /account/reset/confirm", s.resetConfirm)
+	mux.HandleFunc("GET /account/invite", s.acceptInvite)
+	mux.HandleFunc("POST /account/invite", s.acceptInvite)
 
 	mux.HandleFunc("GET /admin", s.adminHome)
 	mux.HandleFunc("GET /admin/terms", s.adminTerms)
@@ -138,6 +140,11 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /admin/settings", s.adminSettings)
 	mux.HandleFunc("GET /admin/users", s.adminUsers)
 	mux.HandleFunc("POST /admin/users/{id}", s.adminUser)
+	mux.HandleFunc("POST /admin/users/{id}/disable", s.adminUserDisable)
+	mux.HandleFunc("POST /admin/users/invite", s.adminInvite)
+	mux.HandleFunc("GET /admin/members", s.adminMembers)
+	mux.HandleFunc("POST /admin/members/requests/{id}", s.adminMemberDecide)
+	mux.HandleFunc("POST /admin/members/users/{id}/role", s.adminMemberRole)
 	mux.HandleFunc("GET /admin/audit", s.siteAudit)
 	mux.HandleFunc("GET /admin/audit.csv", s.siteAuditCSV)
 
