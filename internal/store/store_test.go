@@ -137,3 +137,4 @@ func TestUniqueViolation(t *testing.T) {
 		}
 	})
 }
+
