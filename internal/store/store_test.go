@@ -137,4 +137,3 @@ func TestUniqueViolation(t *testing.T) {
 		}
 	})
 }
-
