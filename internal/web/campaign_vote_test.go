@@ -75,8 +75,12 @@ func TestAudienceVoteCountsPeople(t *testing.T) {
 			return cl.post(path+"/vote", url.Values{"category": {fmt.Sprint(cat.ID)}, "entry": {fmt.Sprint(entry)}})
 		}
 
+		// An unconfirmed account cannot sign in at all; one that has a
+		// session anyway (from before its address needed confirming) still
+		// does not vote.
 		unverified := s.client()
-		unverified.login("vahvistamaton@example.org")
+		wantStatus(t, unverified.post("/login", url.Values{"email": {"vahvistamaton@example.org"}, "password": {testPassword}}), http.StatusOK)
+		unverified.sessionOf("vahvistamaton@example.org", s)
 		r := vote(unverified, entries[1])
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, "Ääntä ei kirjattu", "Ääni lasketaan vain tililtä, jonka sähköpostiosoite on vahvistettu.")
