@@ -93,6 +93,9 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 	return a, nil
 }
 
+// lookAlikesShown is how many look-alike deeds stop a submission.
+const lookAlikesShown = 3
+
 // StartSearch builds the search index and keeps it current: at once for
 // changes this node makes, by polling for those of other nodes. Commands
 // that only write (import, migrate) do without it.
@@ -104,6 +107,14 @@ func (a *App) StartSearch(ctx context.Context) error {
 		return err
 	}
 	a.stopSearch = cancel
+	a.Deeds.LookAlikes = func(ctx context.Context, deedID int64, c deed.Content) []int64 {
+		src := &search.Source{DeedID: deedID, Lang: c.Lang, Title: c.Title, Summary: c.Summary, Body: []string{c.Need, c.Solution, c.Results}}
+		var ids []int64
+		for _, sim := range a.Search.Duplicates(src, lookAlikesShown) {
+			ids = append(ids, sim.DeedID)
+		}
+		return ids
+	}
 	a.Deeds.OnChange = func(ctx context.Context) {
 		if err := a.Search.CatchUp(ctx); err != nil {
 			a.Log.Warn("search catch-up after a change failed", "err", err)

@@ -25,6 +25,9 @@ type Service struct {
 	// OnChange, when set, runs after every committed write of a deed, so
 	// that this node's search index sees the change at once.
 	OnChange func(ctx context.Context)
+	// LookAlikes, when set, stops a submission that repeats a published
+	// deed until its author confirms it does not (Send).
+	LookAlikes LookAlikeFinder
 }
 
 // inTx runs a write and tells OnChange about it once it is committed.

@@ -73,6 +73,9 @@ type deedFormData struct {
 type formExtras struct {
 	Resume string  // the kept form's token
 	Kept   []int64 // the kept form's uploads, which have no owner yet
+	// Confirm asks the author to confirm the deed is not one of the
+	// published deeds it looks like.
+	Confirm bool
 	Notice string  // translation key of a notice above the form
 }
 
@@ -194,31 +197,26 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 		s.renderForm(w, r, http.StatusUnprocessableEntity, d, c, yearRaw, errs)
 		return
 	}
-	// Before a deed goes to moderation, its author sees the published
-	// deeds that look like the same work and confirms it is not one of
-	// them; the text is kept as a draft meanwhile.
-	if action == "submit" && form.Get("not_duplicate") != "1" && len(s.duplicates(ctx, d, c)) > 0 {
-		action = "confirm"
-	}
 	var saved *deed.Deed
 	var err error
 	msg := "saved"
 	switch {
+	case action == "submit" && (d == nil || deed.Can(u, deed.ActionSubmit, d)):
+		// The deed service checks the whole submission, the published deeds
+		// it may repeat included, before it saves anything.
+		var id int64
+		if d != nil {
+			id = d.ID
+		}
+		saved, err = s.app.Deeds.Send(ctx, u, id, c, deed.SubmitOptions{NotLookAlike: form.Get("not_duplicate") == "1"})
+		msg = "submitted"
+		var la *deed.LookAlikesError
+		if errors.As(err, &la) {
+			s.renderFormWith(w, r, http.StatusConflict, d, c, yearRaw, nil, formExtras{Notice: "flash.check_duplicates", Confirm: true})
+			return
+		}
 	case d == nil:
 		saved, err = s.app.Deeds.Create(ctx, u, c)
-		if err == nil && action == "submit" {
-			var sub *deed.Deed
-			sub, err = s.app.Deeds.Submit(ctx, u, saved.ID, c)
-			if err == nil {
-				saved, msg = sub, "submitted"
-			} else {
-				// The draft exists now: show the errors on its edit form.
-				d = saved
-			}
-		}
-	case action == "submit" && deed.Can(u, deed.ActionSubmit, d):
-		saved, err = s.app.Deeds.Submit(ctx, u, d.ID, c)
-		msg = "submitted"
 	default:
 		saved, err = s.app.Deeds.Save(ctx, u, d.ID, c)
 		if err == nil && saved.Pending != nil && saved.PendingState == "submitted" {
@@ -234,11 +232,7 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 		s.fail(w, r, err)
 		return
 	}
-	if action == "confirm" {
-		http.Redirect(w, r, fmt.Sprintf("/deeds/%d/edit?msg=check_duplicates&confirm=1", saved.ID), http.StatusSeeOther)
-		return
-	}
-	if action == "submit" || msg == "edit_pending" {
+	if msg == "submitted" || msg == "edit_pending" {
 		http.Redirect(w, r, fmt.Sprintf("/deeds/%d/%s?msg=%s", saved.ID, saved.Slug, msg), http.StatusSeeOther)
 		return
 	}
@@ -490,7 +484,7 @@ func (s *Server) renderFormWith(w http.ResponseWriter, r *http.Request, status i
 		fd.Places = append(fd.Places, option{Value: p.Code, Label: p.Name.In(v.Lang), Selected: p.Code == c.Municipality})
 	}
 	fd.Duplicates = s.duplicates(ctx, d, c)
-	fd.Confirm = len(fd.Duplicates) > 0 && (r.URL.Query().Get("confirm") == "1" || r.PostFormValue("not_duplicate") != "")
+	fd.Confirm = len(fd.Duplicates) > 0 && x.Confirm
 	fd.Links = append(append([]deed.Link{}, c.Links...), deed.Link{}, deed.Link{})
 	var ids []int64
 	for _, m := range append(append([]deed.MediaRef{}, c.Images...), c.Attachments...) {
