@@ -76,7 +76,7 @@ type formExtras struct {
 	// Confirm asks the author to confirm the deed is not one of the
 	// published deeds it looks like.
 	Confirm bool
-	Notice string  // translation key of a notice above the form
+	Notice  string // translation key of a notice above the form
 }
 
 // duplicatesShown is how many look-alike deeds the form warns about.
