@@ -41,6 +41,8 @@ Commands:
   reindex   rebuild the search index on every node (after a change of analyser)
   eval-search [--db-postgres URL] [--details]  print search relevance (nDCG@10, recall@10) on the judged queries
   bench-search [--deeds 10000,100000] [--postgres URL]  measure search build speed, latency and memory
+  backup --out FILE  write a consistent copy of the database (uploads included) while the site runs
+  restore [--force] FILE  put a backup back; refused while nodes use the database, unless --force
   campaign simulate [--runs N]  compare raw and juror-normalised jury scores on simulated campaigns
 
 Every command takes --db (or TEKOTORI_DB): a file path means SQLite
@@ -113,6 +115,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return evalSearchCmd(ctx, args[1:], stdout, log)
 	case "bench-search":
 		return benchSearchCmd(ctx, args[1:], stdout, log)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, log)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdin, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -175,6 +181,11 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	if err != nil {
 		return err
 	}
+	stopHeartbeat, err := housekeeping.Heartbeat(ctx, a.DB, log, housekeeping.NodeID())
+	if err != nil {
+		return err
+	}
+	defer stopHeartbeat()
 	stopHousekeeping := housekeeping.New(a.DB, log, append(a.HousekeepingJobs(), srv.HousekeepingJobs()...)...).Start(ctx, time.Minute)
 	defer stopHousekeeping()
 	hs := &http.Server{Addr: *addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,

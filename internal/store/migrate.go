@@ -135,3 +135,26 @@ func (db *DB) applyMigration(ctx context.Context, conn *sql.Conn, m migration, l
 	}
 	return nil
 }
+
+// LatestMigration is the highest migration number this build knows for
+// dialect d: a database (or a backup) at a higher one comes from a newer
+// version of the platform.
+func LatestMigration(d Dialect) (int, error) {
+	ms, err := loadMigrations(d)
+	if err != nil {
+		return 0, err
+	}
+	if len(ms) == 0 {
+		return 0, nil
+	}
+	return ms[len(ms)-1].version, nil
+}
+
+// SchemaVersion is the highest migration applied to db.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	if err := db.QueryRow(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}

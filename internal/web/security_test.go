@@ -476,3 +476,22 @@ func TestUploadLimit(t *testing.T) {
 		}
 	})
 }
+
+// /readyz says ready only with the database answering at this build's
+// schema and the index built.
+func TestReadyz(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		c := s.client()
+		r := c.get("/readyz")
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "ready")
+		if _, err := db.Exec(context.Background(), `INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'tuleva.sql', '2030-01-01')`); err != nil {
+			t.Fatal(err)
+		}
+		r = c.get("/readyz")
+		wantStatus(t, r, http.StatusServiceUnavailable)
+		mustContain(t, r.body, "schema 9999")
+		wantStatus(t, c.get("/healthz"), http.StatusOK)
+	})
+}

@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"embed"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"github.com/tekotori/tekotori/internal/api"
 	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/i18n"
+	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/throttle"
 )
 
@@ -76,6 +78,7 @@ func (s *Server) Handler() http.Handler {
 	static, _ := fs.Sub(assets, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.cacheStatic(static, http.FileServerFS(static))))
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("/api/", s.api.Handler())
 
 	mux.HandleFunc("GET /{$}", s.home)
@@ -174,6 +177,44 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
+}
+
+// readyz tells a load balancer whether this node should get traffic: the
+// database answers, its schema is the one this build expects, and the
+// search index is built. /healthz only tells that the process is alive.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	notReady := func(why string, err error) {
+		s.log.Warn("not ready", "why", why, "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, why)
+	}
+	if err := s.app.DB.PingContext(ctx); err != nil {
+		notReady("database unavailable", err)
+		return
+	}
+	have, err := s.app.DB.SchemaVersion(ctx)
+	if err != nil {
+		notReady("schema unknown", err)
+		return
+	}
+	want, err := store.LatestMigration(s.app.DB.Dialect)
+	if err != nil {
+		notReady("schema unknown", err)
+		return
+	}
+	if have != want {
+		notReady(fmt.Sprintf("schema %d, this version needs %d", have, want), nil)
+		return
+	}
+	if s.app.Search.Searcher() == nil {
+		notReady("search index not built", nil)
+		return
+	}
+	fmt.Fprintln(w, "ready")
 }
 
 // cacheStatic serves the static files with a cache lifetime, and never a
