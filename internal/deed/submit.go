@@ -43,18 +43,8 @@ func (s *Service) Send(ctx context.Context, u *user.User, id int64, c Content, o
 		return nil, ErrForbidden
 	}
 	if id != 0 {
-		d, err := s.Get(ctx, u, id)
-		if err != nil {
+		if _, err := s.submittable(ctx, u, id, c); err != nil {
 			return nil, err
-		}
-		if !Can(u, ActionSubmit, d) {
-			if Can(u, ActionEdit, d) {
-				return nil, ErrWrongState
-			}
-			return nil, ErrForbidden
-		}
-		if c.OrgID != d.OrgID && !CanCreateFor(u, c.OrgID) {
-			return nil, FieldErrors{"org": "error.org_forbidden"}
 		}
 	}
 	// check also refuses an organisation u may not write a new deed for.
