@@ -141,6 +141,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	indexDir := fs.String("index-dir", env("TEKOTORI_INDEX_DIR", ""), "directory on disk for the search index file, which is mapped into memory (env TEKOTORI_INDEX_DIR; default the temporary directory)")
 	mailConfig := mailFlags(fs)
 	searchLimit := fs.Int("search-limit", envInt("TEKOTORI_SEARCH_LIMIT", 120), "searches a client address may make a minute, across nodes; 0 for no limit (env TEKOTORI_SEARCH_LIMIT)")
+	metricsToken := fs.String("metrics-token", env("TEKOTORI_METRICS_TOKEN", ""), "serve Prometheus metrics at /metrics to scrapers that send this bearer token (env TEKOTORI_METRICS_TOKEN; off when empty)")
 	clientIPHeader := fs.String("client-ip-header", env("TEKOTORI_CLIENT_IP_HEADER", ""), "header in which a reverse proxy gives the client's address, e.g. X-Forwarded-For (env TEKOTORI_CLIENT_IP_HEADER); empty: the connection's address")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -177,7 +178,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	}
 	defer stopMail()
 	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://"),
-		SearchPerMinute: *searchLimit, ClientIPHeader: *clientIPHeader})
+		SearchPerMinute: *searchLimit, ClientIPHeader: *clientIPHeader, MetricsToken: *metricsToken})
 	if err != nil {
 		return err
 	}

@@ -157,3 +157,13 @@ func (s *Server) limitFormBodies(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// observe counts each request by the route pattern it matched.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		s.metrics.Observe(r.Pattern, r.Method, sw.status, time.Since(start))
+	})
+}

@@ -495,3 +495,46 @@ func TestReadyz(t *testing.T) {
 		wantStatus(t, c.get("/healthz"), http.StatusOK)
 	})
 }
+
+// /metrics answers only a scraper with the token, and counts requests by
+// route pattern.
+func TestMetrics(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newSite(t, db).app
+		srv, err := web.New(a, web.Options{MetricsToken: "salainen-mittari"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := srv.Handler()
+		do := func(path, auth string) *httptest.ResponseRecorder {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		do("/search?q=kotihoito", "")
+		do("/deeds/12345", "")
+		if rec := do("/metrics", ""); rec.Code != http.StatusNotFound {
+			t.Fatalf("metrics without the token: %d", rec.Code)
+		}
+		if rec := do("/metrics", "Bearer väärä"); rec.Code != http.StatusNotFound {
+			t.Fatalf("metrics with a wrong token: %d", rec.Code)
+		}
+		rec := do("/metrics", "Bearer salainen-mittari")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("metrics: %d", rec.Code)
+		}
+		body := rec.Body.String()
+		for _, want := range []string{`tekotori_http_requests_total{code="200",method="GET",route="GET /search"} 1`,
+			`tekotori_http_requests_total{code="404",method="GET",route="GET /deeds/{id}"} 1`,
+			"tekotori_http_request_duration_seconds_bucket", "tekotori_search_index_deeds", "tekotori_mail_queue 0",
+			"go_sql_open_connections", "go_goroutines"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
+	})
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/tekotori/tekotori/internal/api"
 	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/i18n"
+	"github.com/tekotori/tekotori/internal/metrics"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/throttle"
 )
@@ -30,6 +31,9 @@ type Options struct {
 	BaseURL string
 	// SecureCookies marks cookies Secure; on by default behind https.
 	SecureCookies bool
+	// MetricsToken, when set, serves Prometheus metrics at /metrics to a
+	// scraper that sends it as a bearer token.
+	MetricsToken string
 	// SearchPerMinute is how many searches (pages, suggestions and API
 	// listings) one client address may make a minute; 0 means no limit.
 	SearchPerMinute int
@@ -53,6 +57,7 @@ type Server struct {
 	decodes chan struct{}
 	// searches limits searching per client across nodes.
 	searches *throttle.Gate
+	metrics  *metrics.Metrics
 }
 
 // maxConcurrentDecodes is the size of the decoding queue.
@@ -68,8 +73,17 @@ func New(a *app.App, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now(),
-		decodes: make(chan struct{}, maxConcurrentDecodes), searches: a.Limits.NewGate("search", opts.SearchPerMinute, time.Minute)}, nil
+	s := &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now(),
+		decodes: make(chan struct{}, maxConcurrentDecodes), searches: a.Limits.NewGate("search", opts.SearchPerMinute, time.Minute)}
+	if opts.MetricsToken != "" {
+		s.metrics = metrics.New(metrics.Source{DB: a.DB,
+			IndexDeeds: func() int { return a.Search.Status().Deeds },
+			IndexBytes: func() int64 {
+				st := a.Search.IndexStats()
+				return int64(st.DictBytes + st.PostingBytes + st.PositionBytes + st.OffsetBytes)
+			}})
+	}
+	return s, nil
 }
 
 // Handler returns the whole site with its middleware.
@@ -79,6 +93,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.cacheStatic(static, http.FileServerFS(static))))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics.Handler(s.opts.MetricsToken))
+	}
 	mux.Handle("/api/", s.api.Handler())
 
 	mux.HandleFunc("GET /{$}", s.home)
@@ -157,6 +174,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", s.notFoundHandler)
 
 	var h http.Handler = mux
+	if s.metrics != nil {
+		// Innermost, so that it sees the pattern the mux matched.
+		h = s.observe(h)
+	}
 	h = s.limitSearches(h)
 	h = s.limitFormBodies(h)
 	h = s.withSession(h)
