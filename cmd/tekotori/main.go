@@ -53,11 +53,21 @@ Run "tekotori <command> -h" for the flags of a command.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()}))
+	log := slog.New(web.LogHandler(logHandler(os.Getenv("TEKOTORI_LOG_FORMAT"))))
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, log); err != nil {
 		fmt.Fprintln(os.Stderr, "tekotori:", err)
 		os.Exit(1)
 	}
+}
+
+// logHandler writes logs as text, or as one JSON object a line with
+// TEKOTORI_LOG_FORMAT=json, for a log collector.
+func logHandler(format string) slog.Handler {
+	opts := &slog.HandlerOptions{Level: logLevel()}
+	if format == "json" {
+		return slog.NewJSONHandler(os.Stderr, opts)
+	}
+	return slog.NewTextHandler(os.Stderr, opts)
 }
 
 func logLevel() slog.Level {

@@ -43,7 +43,7 @@ func (s *Server) allowMail(w http.ResponseWriter, r *http.Request, email string)
 			return false
 		}
 		if !d.Allowed {
-			s.log.Warn("mail requests over the limit", "limit", k.name)
+			s.log.WarnContext(r.Context(), "mail requests over the limit", "limit", k.name)
 			s.tooMany(w, r, d.RetryAfter)
 			return false
 		}

@@ -109,7 +109,7 @@ func (s *Server) pubCampaignFile(w http.ResponseWriter, r *http.Request) {
 		err = campaign.WriteResultsJSON(w, res)
 	}
 	if err != nil {
-		s.log.Warn("results download", "campaign", id, "err", err)
+		s.log.WarnContext(r.Context(), "results download", "campaign", id, "err", err)
 	}
 }
 

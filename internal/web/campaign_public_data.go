@@ -109,7 +109,7 @@ func (s *Server) pubLive(ctx context.Context) func(id int64) *deed.Deed {
 		}
 		d, err := s.app.Deeds.Get(ctx, nil, id)
 		if err != nil && !errors.Is(err, deed.ErrNotFound) {
-			s.log.Warn("campaign page deed", "deed", id, "err", err)
+			s.log.WarnContext(ctx, "campaign page deed", "deed", id, "err", err)
 		}
 		seen[id] = d
 		return d

@@ -254,11 +254,11 @@ func (s *Server) storeUpload(ctx context.Context, u *user.User, client string, f
 	for _, l := range limits {
 		d, err := s.app.Limits.Allow(ctx, l.name, l.limit, time.Hour)
 		if err != nil {
-			s.log.Error("upload limit", "err", err)
+			s.log.ErrorContext(ctx, "upload limit", "err", err)
 			return 0, "error.upload_failed"
 		}
 		if !d.Allowed {
-			s.log.Warn("uploads over the limit", "limit", l.name)
+			s.log.WarnContext(ctx, "uploads over the limit", "limit", l.name)
 			return 0, "error.upload_limit"
 		}
 	}
@@ -284,7 +284,7 @@ func (s *Server) storeUpload(ctx context.Context, u *user.User, client string, f
 	}
 	id, err := s.app.Deeds.StoreUpload(ctx, u, mf, fh.Filename)
 	if err != nil {
-		s.log.Error("store upload", "err", err)
+		s.log.ErrorContext(ctx, "store upload", "err", err)
 		return 0, "error.upload_failed"
 	}
 	return id, ""

@@ -76,12 +76,12 @@ func (s *Server) renderDeed(w http.ResponseWriter, r *http.Request, status int, 
 	if d.IsPublic() {
 		sims, err := s.app.Search.Similar(r.Context(), d.ID, similarShown)
 		if err != nil {
-			s.log.Warn("similar deeds", "deed", d.ID, "err", err)
+			s.log.WarnContext(r.Context(), "similar deeds", "deed", d.ID, "err", err)
 		}
 		pd.Similar = s.publicDeeds(r.Context(), sims)
 		awards, err := s.app.Campaigns.AwardsForDeed(r.Context(), d.ID)
 		if err != nil {
-			s.log.Warn("deed awards", "deed", d.ID, "err", err)
+			s.log.WarnContext(r.Context(), "deed awards", "deed", d.ID, "err", err)
 		}
 		pd.Awards = s.pubBadges(r.Context(), v, awards, false)
 	}

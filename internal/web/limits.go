@@ -78,7 +78,7 @@ func (s *Server) limitSearches(next http.Handler) http.Handler {
 			return
 		}
 		if !d.Allowed {
-			s.log.Warn("searches over the limit", "client", s.clientAddr(r))
+			s.log.WarnContext(r.Context(), "searches over the limit", "client", s.clientAddr(r))
 			if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/search/suggest" {
 				secs := int(max(d.RetryAfter, time.Second).Round(time.Second) / time.Second)
 				w.Header().Set("Retry-After", strconv.Itoa(secs))

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/housekeeping"
 	"github.com/tekotori/tekotori/internal/store"
@@ -537,4 +539,47 @@ func TestMetrics(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Every answer carries a request id, a sane one from a proxy is kept, and
+// the request's log lines carry it.
+func TestRequestID(t *testing.T) {
+	db := storetest.Open(t, storetest.SQLite)
+	var logs strings.Builder
+	log := slog.New(web.LogHandler(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	a, err := app.New(context.Background(), db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.StartSearch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv, err := web.New(a, web.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if id := rec.Header().Get("X-Request-Id"); len(id) != 16 {
+		t.Fatalf("request id %q", id)
+	}
+	rec = httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/ei-ole", nil)
+	req.Header.Set("X-Request-Id", "proxy-abc-123")
+	h.ServeHTTP(rec, req)
+	if id := rec.Header().Get("X-Request-Id"); id != "proxy-abc-123" {
+		t.Fatalf("request id %q", id)
+	}
+	rec = httptest.NewRecorder()
+	req = httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("X-Request-Id", "<script>")
+	h.ServeHTTP(rec, req)
+	if id := rec.Header().Get("X-Request-Id"); id == "<script>" {
+		t.Fatal("an unsafe request id was kept")
+	}
+	if !strings.Contains(logs.String(), `"request_id":"proxy-abc-123"`) {
+		t.Fatalf("the request's log line lacks its id: %s", logs.String())
+	}
 }

@@ -185,6 +185,7 @@ func (s *Server) Handler() http.Handler {
 	h = securityHeaders(h, s.opts.SecureCookies)
 	h = s.recoverer(h)
 	h = s.logRequests(h)
+	h = withRequestID(h)
 	return h
 }
 
@@ -192,7 +193,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.app.DB.PingContext(ctx); err != nil {
-		s.log.Error("health check failed", "err", err)
+		s.log.ErrorContext(r.Context(), "health check failed", "err", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
 	}
@@ -209,7 +210,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	notReady := func(why string, err error) {
-		s.log.Warn("not ready", "why", why, "err", err)
+		s.log.WarnContext(r.Context(), "not ready", "why", why, "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, why)
 	}

@@ -51,7 +51,7 @@ func (s *Server) stashForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !dec.Allowed {
-		s.log.Warn("kept forms over the limit", "client", s.clientAddr(r), "path", r.URL.Path)
+		s.log.WarnContext(r.Context(), "kept forms over the limit", "client", s.clientAddr(r), "path", r.URL.Path)
 		s.tooMany(w, r, dec.RetryAfter)
 		return
 	}
