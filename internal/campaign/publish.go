@@ -233,6 +233,12 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 	if len(errs) > 0 {
 		return nil, s.refused(ctx, u, c, subject, errs)
 	}
+	var prev *Results
+	if c.Published > 0 {
+		if prev, err = s.Published(ctx, c.ID, c.Published); err != nil {
+			return nil, err
+		}
+	}
 	body, err := json.Marshal(r)
 	if err != nil {
 		return nil, fmt.Errorf("campaign %d: publish: %w", c.ID, err)
@@ -255,7 +261,11 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 				}
 			}
 		}
-		detail := fmt.Sprintf("version %d: %d awards from %d entries", r.Version, r.Awards, r.Entries)
+		mails, err := s.queueResultMails(ctx, tx, c, r, prev, now)
+		if err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("version %d: %d awards from %d entries; %d result mails", r.Version, r.Awards, r.Entries, mails)
 		if r.Note != "" {
 			detail += "; " + r.Note
 		}
