@@ -49,6 +49,7 @@ func (s *Server) campaignAdminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/campaigns/{id}/jury", s.adminJury)
 	mux.HandleFunc("POST /admin/campaigns/{id}/jury/invite", s.adminJuryInvite)
 	mux.HandleFunc("POST /admin/campaigns/{id}/jury/assign", s.adminJuryAssign)
+	mux.HandleFunc("POST /admin/campaigns/{id}/jury/remind", s.adminJuryRemind)
 	mux.HandleFunc("GET /admin/campaigns/{id}/jury/{user}/remove", s.adminJuryRemove)
 	mux.HandleFunc("POST /admin/campaigns/{id}/jury/{user}/remove", s.adminJuryRemove)
 

@@ -364,6 +364,20 @@ func TestCampaignRun(t *testing.T) {
 		r = padmin.post(base+"/settings", form)
 		wantStatus(t, r, http.StatusSeeOther)
 		mustContain(t, padmin.get(base).body, "Arviointi käynnissä")
+		// The jury's progress at a glance, and a reminder to the late.
+		page = padmin.get(base + "/jury")
+		mustContain(t, page.body, "Arvioita lähetetty 0 / 8 (0 %). Tuomareita, joilta arvioita puuttuu: 3.", base+"/jury/remind")
+		r = padmin.post(base+"/jury/remind", nil)
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, padmin.follow(r).body, "Muistutus lähti 3 tuomarille. Vuorokauden sisällä jo muistutettuja: 0.")
+		var reminder string
+		if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = ? AND subject LIKE 'Muistutus:%'`, "tuomari1@example.org").Scan(&reminder); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, reminder, "sinulla on 3 arviota lähettämättä", "\n/jury\n")
+		r = padmin.post(base+"/jury/remind", nil)
+		mustContain(t, padmin.follow(r).body, "Muistutus lähti 0 tuomarille. Vuorokauden sisällä jo muistutettuja: 3.")
+		wantStatus(t, j1.post(base+"/jury/remind", nil), http.StatusForbidden)
 		r = member.post("/deeds/"+deedA+"/enter", url.Values{"enter_category": {catBold}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, "Ilmoittautuminen tähän kilpailuun päättyi", "Suomen aikaa")
