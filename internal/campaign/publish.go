@@ -478,3 +478,33 @@ func idText(id int64) string {
 	}
 	return strconv.FormatInt(id, 10)
 }
+
+// Certificate is one award of the latest published results, for its
+// printable certificate and badge.
+type Certificate struct {
+	CampaignID  int64
+	Campaign    i18n.Text
+	Programme   i18n.Text
+	Category    i18n.Text
+	Version     int
+	PublishedAt time.Time
+	Award       Award
+}
+
+// CertificateOf finds an entry's award in the latest published version of
+// a campaign's results; ErrNotFound when it has none there.
+func (s *Service) CertificateOf(ctx context.Context, campaignID, entryID int64) (*Certificate, error) {
+	r, err := s.Published(ctx, campaignID, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, rc := range r.Categories {
+		for _, a := range slices.Concat(rc.Winners, rc.Mentions) {
+			if a.EntryID == entryID && entryID != 0 {
+				return &Certificate{CampaignID: r.CampaignID, Campaign: r.Campaign, Programme: r.Programme, Category: rc.Name,
+					Version: r.Version, PublishedAt: r.PublishedAt, Award: a}, nil
+			}
+		}
+	}
+	return nil, ErrNotFound
+}

@@ -631,6 +631,23 @@ func TestCampaignRun(t *testing.T) {
 			"Nuorten kesätyösetelit – poistettu (oli Kunniamaininta)")
 		mustContain(t, padmin.get(base).body, "versio 2")
 
+		// Each award has a printable certificate and an SVG badge that
+		// links back to the results; entries without an award have none.
+		page = anon.get("/campaigns/" + cid)
+		certPath := match(t, page.body, `href="(/campaigns/`+cid+`/certificates/`+eA+`)"`)
+		page = anon.get(certPath)
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Kunniakirja", "Palkittu sarjassa Innostavat teot, Kuntatyö2030-palkinnot", "Kotihoidon toiminnanohjaus",
+			"Vaikutus näkyy asiakkaiden arjessa.", `&lt;a href=&#34;http://tekotori.test/campaigns/`+cid+`&#34;&gt;&lt;img src=&#34;http://tekotori.test/campaigns/`+cid+`/badges/`+eA+`.svg&#34;`)
+		r = anon.get("/campaigns/" + cid + "/badges/" + eA + ".svg")
+		wantStatus(t, r, http.StatusOK)
+		if ct := r.header.Get("Content-Type"); ct != "image/svg+xml" {
+			t.Fatalf("badge content type %q", ct)
+		}
+		mustContain(t, r.body, "<svg", "Innostavat teot", "Kuntatyö2030-palkinnot")
+		wantStatus(t, anon.get("/campaigns/"+cid+"/certificates/"+eC), http.StatusNotFound)
+		wantStatus(t, anon.get("/campaigns/"+cid+"/badges/"+eB+".svg"), http.StatusNotFound)
+
 		// The entrant reads the approved feedback.
 		page = member.get("/campaigns/feedback")
 		mustContain(t, page.body, "Tuomaristo: vaikutus näkyy arjessa.", "Kotihoidon toiminnanohjaus", "Innostavat teot")
