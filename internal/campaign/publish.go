@@ -233,6 +233,12 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 	if len(errs) > 0 {
 		return nil, s.refused(ctx, u, c, subject, errs)
 	}
+	var prev *Results
+	if c.Published > 0 {
+		if prev, err = s.Published(ctx, c.ID, c.Published); err != nil {
+			return nil, err
+		}
+	}
 	body, err := json.Marshal(r)
 	if err != nil {
 		return nil, fmt.Errorf("campaign %d: publish: %w", c.ID, err)
@@ -255,7 +261,11 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 				}
 			}
 		}
-		detail := fmt.Sprintf("version %d: %d awards from %d entries", r.Version, r.Awards, r.Entries)
+		mails, err := s.queueResultMails(ctx, tx, c, r, prev, now)
+		if err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("version %d: %d awards from %d entries; %d result mails", r.Version, r.Awards, r.Entries, mails)
 		if r.Note != "" {
 			detail += "; " + r.Note
 		}
@@ -467,4 +477,34 @@ func idText(id int64) string {
 		return ""
 	}
 	return strconv.FormatInt(id, 10)
+}
+
+// Certificate is one award of the latest published results, for its
+// printable certificate and badge.
+type Certificate struct {
+	CampaignID  int64
+	Campaign    i18n.Text
+	Programme   i18n.Text
+	Category    i18n.Text
+	Version     int
+	PublishedAt time.Time
+	Award       Award
+}
+
+// CertificateOf finds an entry's award in the latest published version of
+// a campaign's results; ErrNotFound when it has none there.
+func (s *Service) CertificateOf(ctx context.Context, campaignID, entryID int64) (*Certificate, error) {
+	r, err := s.Published(ctx, campaignID, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, rc := range r.Categories {
+		for _, a := range slices.Concat(rc.Winners, rc.Mentions) {
+			if a.EntryID == entryID && entryID != 0 {
+				return &Certificate{CampaignID: r.CampaignID, Campaign: r.Campaign, Programme: r.Programme, Category: rc.Name,
+					Version: r.Version, PublishedAt: r.PublishedAt, Award: a}, nil
+			}
+		}
+	}
+	return nil, ErrNotFound
 }

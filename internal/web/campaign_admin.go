@@ -48,6 +48,7 @@ func (s *Server) campaignAdminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/campaigns/{id}/jury", s.adminJury)
 	mux.HandleFunc("POST /admin/campaigns/{id}/jury/invite", s.adminJuryInvite)
 	mux.HandleFunc("POST /admin/campaigns/{id}/jury/assign", s.adminJuryAssign)
+	mux.HandleFunc("POST /admin/campaigns/{id}/jury/remind", s.adminJuryRemind)
 	mux.HandleFunc("GET /admin/campaigns/{id}/jury/{user}/remove", s.adminJuryRemove)
 	mux.HandleFunc("POST /admin/campaigns/{id}/jury/{user}/remove", s.adminJuryRemove)
 
@@ -66,6 +67,7 @@ func (s *Server) campaignAdminRoutes(mux *http.ServeMux) {
 	// Results, publication and the audit log.
 	mux.HandleFunc("GET /admin/campaigns/{id}/results", s.adminResults)
 	mux.HandleFunc("POST /admin/campaigns/{id}/publish", s.adminPublish)
+	mux.HandleFunc("POST /admin/campaigns/{id}/results/bulk", s.adminBulk)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/extra-juror", s.adminExtraJuror)
 	mux.HandleFunc("GET /admin/campaigns/{id}/close-judging", s.adminCloseJudging)
 	mux.HandleFunc("POST /admin/campaigns/{id}/close-judging", s.adminCloseJudging)

@@ -2,8 +2,10 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/tekotori/tekotori/internal/campaign"
@@ -24,6 +26,20 @@ type caResultsData struct {
 	Preview     *pubResults
 	// VoteFlags are bursts of audience votes from new accounts.
 	VoteFlags []campaign.VoteFlag
+	// Bulk holds each row of the bulk form, as stored or as posted.
+	Bulk    map[int64]caBulkRow
+	Summary []summaryItem
+}
+
+// Outcomes lists the decisions the bulk form offers.
+func (caResultsData) Outcomes() []campaign.Outcome { return campaign.Outcomes() }
+
+// caBulkRow is one entry's row in the ranking's bulk form.
+type caBulkRow struct {
+	Outcome, Rationale, Seen string
+	Approve                  bool
+	Feedback, FeedbackSeen   string
+	Err                      string
 }
 
 type caRankedCategory struct {
@@ -42,8 +58,13 @@ func (s *Server) adminResults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.newView(r, "campaign_admin.results_title", nil)
-	if r.URL.Query().Get("msg") == "campaign_extra_juror" {
-		v.Notice = v.T("campaign_admin.extra_juror_added", r.URL.Query().Get("juror"))
+	switch q := r.URL.Query(); q.Get("msg") {
+	case "campaign_extra_juror":
+		v.Notice = v.T("campaign_admin.extra_juror_added", q.Get("juror"))
+	case "campaign_bulk":
+		n, _ := strconv.Atoi(q.Get("decisions"))
+		f, _ := strconv.Atoi(q.Get("feedback"))
+		v.Notice = v.T("campaign_admin.bulk_done", n, f)
 	}
 	s.renderResults(w, r, http.StatusOK, v, caResultsData{C: c})
 }
@@ -68,7 +89,36 @@ func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, status in
 		s.campaignFail(w, r, err)
 		return
 	}
+	posted := d.Bulk != nil
+	if !posted {
+		d.Bulk = map[int64]caBulkRow{}
+	}
 	for _, cr := range rk.Categories {
+		for _, row := range cr.Rows {
+			if posted || cr.Category.Rule != campaign.RuleJury {
+				continue
+			}
+			b := caBulkRow{Seen: campaign.DecisionStamp(row.Decision)}
+			if row.Decision != nil {
+				b.Outcome, b.Rationale = string(row.Decision.Outcome), row.Decision.Rationale
+			}
+			fb, err := s.app.Campaigns.Feedback(ctx, currentUser(r), row.EntryID)
+			switch {
+			case err == nil:
+				b.Feedback, b.FeedbackSeen = fb.Body, campaign.Stamp(fb.Body)
+			case errors.Is(err, campaign.ErrNotFound):
+				if row.Scored {
+					if b.Feedback, err = s.app.Campaigns.DraftFeedback(ctx, currentUser(r), row.EntryID, v.Lang); err != nil {
+						s.campaignFail(w, r, err)
+						return
+					}
+				}
+			default:
+				s.campaignFail(w, r, err)
+				return
+			}
+			d.Bulk[row.EntryID] = b
+		}
 		rc := caRankedCategory{CategoryRanking: cr, Rule: ruleLabel(v, cr.Category.Rule), Kind: kindLabel(v, cr.Category.Kind), Decided: map[string]int{}}
 		for _, row := range cr.Rows {
 			if row.Decision != nil {
@@ -154,5 +204,57 @@ func (s *Server) adminExtraJuror(w http.ResponseWriter, r *http.Request) {
 		s.campaignFail(w, r, err)
 	default:
 		http.Redirect(w, r, campaignPath(c.ID, "/results?"+url.Values{"msg": {"campaign_extra_juror"}, "juror": {j.Name}}.Encode()), http.StatusSeeOther)
+	}
+}
+
+// adminBulk records decisions and feedback approvals from the ranking's
+// bulk form, a row per entry; a refused post comes back with every row as
+// typed and the rows at fault marked.
+func (s *Server) adminBulk(w http.ResponseWriter, r *http.Request) {
+	c, u, ok := s.managedCampaign(w, r)
+	if !ok {
+		return
+	}
+	var rows []campaign.BulkRow
+	bulk := map[int64]caBulkRow{}
+	for _, raw := range r.PostForm["row"] {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			continue
+		}
+		f := func(name string) string { return r.PostFormValue(fmt.Sprintf("%s_%d", name, id)) }
+		b := caBulkRow{Outcome: f("outcome"), Rationale: f("rationale"), Seen: f("seen"), Approve: f("approve") == "1",
+			Feedback: f("feedback"), FeedbackSeen: f("fseen")}
+		bulk[id] = b
+		rows = append(rows, campaign.BulkRow{EntryID: id, Outcome: campaign.Outcome(b.Outcome), Rationale: b.Rationale, Seen: b.Seen,
+			Approve: b.Approve, Feedback: b.Feedback, FeedbackSeen: b.FeedbackSeen})
+	}
+	rep, err := s.app.Campaigns.DecideMany(r.Context(), u, c.ID, rows)
+	var fe campaign.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		v := s.newView(r, "campaign_admin.results_title", nil)
+		d := caResultsData{C: c, Bulk: bulk}
+		for _, row := range rows {
+			key := fe[fmt.Sprintf("row.%d", row.EntryID)]
+			if key == "" {
+				continue
+			}
+			b := bulk[row.EntryID]
+			b.Err = v.T(key)
+			bulk[row.EntryID] = b
+			d.Summary = append(d.Summary, summaryItem{Anchor: fmt.Sprintf("row-%d", row.EntryID), Label: v.T("campaign_admin.bulk_row", row.EntryID), Message: b.Err})
+		}
+		if len(d.Summary) == 0 {
+			for _, key := range fe {
+				d.Summary = append(d.Summary, summaryItem{Anchor: "bulk", Label: v.T("campaign_admin.bulk_title"), Message: v.T(key)})
+			}
+		}
+		s.renderResults(w, r, http.StatusUnprocessableEntity, v, d)
+	case err != nil:
+		s.campaignFail(w, r, err)
+	default:
+		http.Redirect(w, r, campaignPath(c.ID, "/results?"+url.Values{"msg": {"campaign_bulk"}, "decisions": {strconv.Itoa(rep.Decisions)},
+			"feedback": {strconv.Itoa(rep.Feedback)}}.Encode()), http.StatusSeeOther)
 	}
 }

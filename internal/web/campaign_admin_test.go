@@ -364,6 +364,20 @@ func TestCampaignRun(t *testing.T) {
 		r = padmin.post(base+"/settings", form)
 		wantStatus(t, r, http.StatusSeeOther)
 		mustContain(t, padmin.get(base).body, "Arviointi käynnissä")
+		// The jury's progress at a glance, and a reminder to the late.
+		page = padmin.get(base + "/jury")
+		mustContain(t, page.body, "Arvioita lähetetty 0 / 8 (0 %). Tuomareita, joilta arvioita puuttuu: 3.", base+"/jury/remind")
+		r = padmin.post(base+"/jury/remind", nil)
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, padmin.follow(r).body, "Muistutus lähti 3 tuomarille. Vuorokauden sisällä jo muistutettuja: 0.")
+		var reminder string
+		if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = ? AND subject LIKE 'Muistutus:%'`, "tuomari1@example.org").Scan(&reminder); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, reminder, "sinulla on 3 arviota lähettämättä", "\n/jury\n")
+		r = padmin.post(base+"/jury/remind", nil)
+		mustContain(t, padmin.follow(r).body, "Muistutus lähti 0 tuomarille. Vuorokauden sisällä jo muistutettuja: 3.")
+		wantStatus(t, j1.post(base+"/jury/remind", nil), http.StatusForbidden)
 		r = member.post("/deeds/"+deedA+"/enter", url.Values{"enter_category": {catBold}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, "Ilmoittautuminen tähän kilpailuun päättyi", "Suomen aikaa")
@@ -545,9 +559,57 @@ func TestCampaignRun(t *testing.T) {
 			"Nuorten kesätyösetelit", `name="confirm" value="1"`, "Vahvista ja julkaise versio 1")
 		wantStatus(t, anon.get("/campaigns/"+cid+"/results.json"), http.StatusNotFound)
 
-		// Publication, then a correction with a note as version 2.
+		// Publication, then a correction with a note as version 2. The
+		// Varkaus editor reads Swedish.
+		if _, err := db.Exec(context.Background(), `UPDATE users SET lang = 'sv' WHERE email = ?`, "toimittaja@example.org"); err != nil {
+			t.Fatal(err)
+		}
 		r = padmin.post(base+"/publish", url.Values{"confirm": {"1"}})
 		wantStatus(t, r, http.StatusSeeOther)
+		// Every entry's people have their result, with the approved
+		// feedback, in their language: who entered it, the deed's contact
+		// person and the organisation's editors, each once an entry.
+		type sentMail struct{ to, subject, body string }
+		resultMails := func() []sentMail {
+			t.Helper()
+			rows, err := db.Query(context.Background(), `SELECT to_addr, subject, body FROM mail_outbox WHERE subject LIKE 'Tulokset:%' OR subject LIKE 'Resultat:%' ORDER BY id`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []sentMail
+			for rows.Next() {
+				var m sentMail
+				if err := rows.Scan(&m.to, &m.subject, &m.body); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, m)
+			}
+			return out
+		}
+		mails := resultMails()
+		count := map[string]int{}
+		for _, m := range mails {
+			count[m.to]++
+			switch {
+			case m.to == "jasen@example.org" && strings.Contains(m.body, "Kotihoidon toiminnanohjaus"):
+				mustContain(t, m.subject, "Tulokset: Kuntatyö2030-palkinnot")
+				mustContain(t, m.body, "Tulos: palkittu", "Tuomariston palaute:\nTuomaristo: vaikutus näkyy arjessa.", "\n/campaigns/"+cid+"\n")
+			case m.to == "toimittaja@example.org":
+				mustContain(t, m.subject, "Resultat: Kommunarbete2030-priserna")
+				mustContain(t, m.body, "Resultat:")
+			}
+		}
+		// Member: deeds A and B (entered, written); Varkaus's editor: its
+		// organisation's entry and deed C; the contact person: the three deeds.
+		if count["jasen@example.org"] != 2 || count["toimittaja@example.org"] != 2 || count["aino.testaaja@example.org"] != 3 ||
+			count["ulko@example.org"] != 1 || count["tuomari1@example.org"] != 0 {
+			t.Fatalf("result mails %v", count)
+		}
+		// The deed's page shows its people the feedback; others see none.
+		mustContain(t, member.follow(member.get("/deeds/"+deedA)).body, "Tuomariston palaute (näkyy vain teon tekijöille)", "Tuomaristo: vaikutus näkyy arjessa.")
+		mustNotContain(t, outsider.follow(outsider.get("/deeds/"+deedA)).body, "Tuomaristo: vaikutus näkyy arjessa.")
+		mustNotContain(t, anon.follow(anon.get("/deeds/"+deedA)).body, "Tuomaristo: vaikutus näkyy arjessa.")
 		page = padmin.follow(r)
 		mustContain(t, page.body, "Tulokset on julkaistu.", "Versio 1, julkaistu", "Julkaise korjaus")
 		r = padmin.post(base+"/publish", url.Values{})
@@ -560,9 +622,31 @@ func TestCampaignRun(t *testing.T) {
 		r = padmin.post(base+"/publish", url.Values{"publish_note": {"Kunniamaininta peruttiin: tulokset puuttuivat."}, "confirm": {"1"}})
 		wantStatus(t, r, http.StatusSeeOther)
 		page = padmin.follow(r)
+		// The correction mails only the entry whose result it changed.
+		if after := resultMails(); len(after) != len(mails)+2 || !strings.Contains(after[len(after)-1].body, "Nuorten kesätyösetelit") ||
+			!strings.Contains(after[len(after)-1].body, "Tulokset on korjattu (versio 2)") {
+			t.Fatalf("correction mails %+v", after[len(mails):])
+		}
 		mustContain(t, page.body, "Korjattu versio on julkaistu", "Versio 2, julkaistu", "Kunniamaininta peruttiin: tulokset puuttuivat.",
 			"Nuorten kesätyösetelit – poistettu (oli Kunniamaininta)")
 		mustContain(t, padmin.get(base).body, "versio 2")
+
+		// Each award has a printable certificate and an SVG badge that
+		// links back to the results; entries without an award have none.
+		page = anon.get("/campaigns/" + cid)
+		certPath := match(t, page.body, `href="(/campaigns/`+cid+`/certificates/`+eA+`)"`)
+		page = anon.get(certPath)
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Kunniakirja", "Palkittu sarjassa Innostavat teot, Kuntatyö2030-palkinnot", "Kotihoidon toiminnanohjaus",
+			"Vaikutus näkyy asiakkaiden arjessa.", `&lt;a href=&#34;http://tekotori.test/campaigns/`+cid+`&#34;&gt;&lt;img src=&#34;http://tekotori.test/campaigns/`+cid+`/badges/`+eA+`.svg&#34;`)
+		r = anon.get("/campaigns/" + cid + "/badges/" + eA + ".svg")
+		wantStatus(t, r, http.StatusOK)
+		if ct := r.header.Get("Content-Type"); ct != "image/svg+xml" {
+			t.Fatalf("badge content type %q", ct)
+		}
+		mustContain(t, r.body, "<svg", "Innostavat teot", "Kuntatyö2030-palkinnot")
+		wantStatus(t, anon.get("/campaigns/"+cid+"/certificates/"+eC), http.StatusNotFound)
+		wantStatus(t, anon.get("/campaigns/"+cid+"/badges/"+eB+".svg"), http.StatusNotFound)
 
 		// The entrant reads the approved feedback.
 		page = member.get("/campaigns/feedback")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"testing"
@@ -130,5 +131,48 @@ func TestCalibratedRanking(t *testing.T) {
 		if !regexp.MustCompile(`/entries/` + flagged + `#decision"[^>]*>[^<]*</a>(<br>.*?)?</th>\s*<td>3</td>`).MatchString(page.body) {
 			t.Fatalf("the flagged entry does not show three reviews:\n%s", snippet(page.body))
 		}
+
+		// Bulk decisions from the ranking: a row per entry. Over the quota
+		// nothing is saved and every row comes back as typed.
+		page = padmin.get(base + "/results")
+		bulk := func(outcomes ...string) url.Values {
+			f := url.Values{}
+			for i, e := range entries {
+				id := fmt.Sprint(e)
+				f.Add("row", id)
+				f.Set("seen_"+id, match(t, page.body, `name="seen_`+id+`" value="([^"]*)"`))
+				f.Set("fseen_"+id, match(t, page.body, `name="fseen_`+id+`" value="([^"]*)"`))
+				f.Set("outcome_"+id, outcomes[i])
+				f.Set("rationale_"+id, fmt.Sprintf("Perustelu %d.", i))
+			}
+			return f
+		}
+		r = padmin.post(base+"/results/bulk", bulk("winner", "winner", "winner", "not_awarded"))
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Mitään ei tallennettu", "Sarjassa on jo niin monta voittajaa kuin sallitaan.", `value="Perustelu 2."`,
+			`<option value="winner" selected>`)
+		var decided int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM campaign_decisions WHERE campaign_id = ?`, c.ID).Scan(&decided); err != nil || decided != 0 {
+			t.Fatalf("decisions after a refused bulk post: %d %v", decided, err)
+		}
+		f := bulk("winner", "not_awarded", "winner", "")
+		f.Set("approve_"+fmt.Sprint(entries[0]), "1")
+		f.Set("feedback_"+fmt.Sprint(entries[0]), "Tuomaristo: selkeä vaikutus.")
+		r = padmin.post(base+"/results/bulk", f)
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, padmin.follow(r).body, "Tallennettiin 3 päätöstä ja 1 palautetta.")
+		// Someone changes a row meanwhile: a post from the old page is
+		// refused for that row, and their decision stays.
+		if err := s.app.Campaigns.Decide(ctx, admin, entries[3], campaign.Shortlisted, "Toisen ylläpitäjän päätös."); err != nil {
+			t.Fatal(err)
+		}
+		r = padmin.post(base+"/results/bulk", bulk("winner", "not_awarded", "winner", "not_awarded"))
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Joku muu muutti tätä riviä", fmt.Sprintf(`href="#row-%d"`, entries[3]))
+		var kept string
+		if err := db.QueryRow(ctx, `SELECT outcome FROM campaign_decisions WHERE entry_id = ?`, entries[3]).Scan(&kept); err != nil || kept != "shortlisted" {
+			t.Fatalf("the other admin's decision: %q %v", kept, err)
+		}
+		mustContain(t, padmin.get(base+"/audit.csv").body, "winner: Perustelu 0. (bulk)")
 	})
 }

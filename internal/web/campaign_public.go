@@ -65,11 +65,16 @@ func (s *Server) pubCampaign(w http.ResponseWriter, r *http.Request) {
 	s.renderPubCampaign(w, r, http.StatusOK, nil)
 }
 
-// pubCampaignFile serves the results downloads.
+// pubCampaignFile serves the results downloads and the awards'
+// certificates and badges.
 func (s *Server) pubCampaignFile(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
+		return
+	}
+	if kind, entry, ok := certificatePath(r.PathValue("rest")); ok {
+		s.pubCertificate(w, r, id, kind, entry)
 		return
 	}
 	var format string
