@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tekotori/tekotori/internal/media"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/store/storetest"
 	"github.com/tekotori/tekotori/internal/user"
@@ -647,6 +648,23 @@ func TestCampaignRun(t *testing.T) {
 		mustContain(t, r.body, "<svg", "Innostavat teot", "Kuntatyö2030-palkinnot")
 		wantStatus(t, anon.get("/campaigns/"+cid+"/certificates/"+eC), http.StatusNotFound)
 		wantStatus(t, anon.get("/campaigns/"+cid+"/badges/"+eB+".svg"), http.StatusNotFound)
+		// The certificate as a PDF: one the upload checks accept, with the
+		// award's words in it (WinAnsi, so "ö" is one byte).
+		pdfPath := match(t, page.body, `href="(/campaigns/`+cid+`/certificates/`+eA+`\.pdf)"`)
+		r = anon.get(pdfPath)
+		wantStatus(t, r, http.StatusOK)
+		if ct := r.header.Get("Content-Type"); ct != "application/pdf" {
+			t.Fatalf("certificate content type %q", ct)
+		}
+		if _, err := media.ReadAttachment(strings.NewReader(r.body), 0); err != nil {
+			t.Fatalf("the certificate is no PDF: %v", err)
+		}
+		for _, want := range []string{"Kunniakirja", "Kotihoidon toiminnanohjaus", "Kuntaty\xf62030-palkinnot", "/Helvetica-Bold"} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("the certificate PDF lacks %q", want)
+			}
+		}
+		wantStatus(t, anon.get("/campaigns/"+cid+"/certificates/"+eC+".pdf"), http.StatusNotFound)
 
 		// The entrant reads the approved feedback.
 		page = member.get("/campaigns/feedback")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tekotori/tekotori/internal/campaign"
+	"github.com/tekotori/tekotori/internal/pdfdoc"
 )
 
 // An awarded entry's printable certificate and its badge, an SVG image
@@ -25,12 +27,15 @@ type caCertificateData struct {
 	Results   string
 	Badge     string
 	// Embed is the HTML to copy for one's own site.
-	Embed string
+	Embed   string
+	EntryID int64
 }
 
 // certificatePath parses "certificates/N" or "badges/N.svg".
 func certificatePath(rest string) (kind string, entry int64, ok bool) {
 	switch {
+	case strings.HasPrefix(rest, "certificates/") && strings.HasSuffix(rest, ".pdf"):
+		kind, rest = "pdf", strings.TrimSuffix(strings.TrimPrefix(rest, "certificates/"), ".pdf")
 	case strings.HasPrefix(rest, "certificates/"):
 		kind, rest = "certificate", strings.TrimPrefix(rest, "certificates/")
 	case strings.HasPrefix(rest, "badges/") && strings.HasSuffix(rest, ".svg"):
@@ -55,9 +60,13 @@ func (s *Server) pubCertificate(w http.ResponseWriter, r *http.Request, campaign
 	badge := fmt.Sprintf("%s/badges/%d.svg", results, entryID)
 	d := caCertificateData{Cert: cert, Outcome: upperFirst(pubOutcome(v, cert.Award.Outcome)), Campaign: cert.Campaign.In(v.Lang),
 		Programme: cert.Programme.In(v.Lang), Category: cert.Category.In(v.Lang), Org: cert.Award.OrgName.In(v.Lang),
-		Date: tf.Date(cert.PublishedAt), Results: results, Badge: badge}
-	if kind == "badge" {
+		Date: tf.Date(cert.PublishedAt), Results: results, Badge: badge, EntryID: entryID}
+	switch kind {
+	case "badge":
 		s.writeBadge(w, v, d)
+		return
+	case "pdf":
+		s.writeCertificatePDF(w, r, v, d)
 		return
 	}
 	base := strings.TrimRight(s.opts.BaseURL, "/")
@@ -90,6 +99,31 @@ func (s *Server) writeBadge(w http.ResponseWriter, v *view, d caCertificateData)
 <text x="120" y="66" text-anchor="middle" font-family="sans-serif" font-size="11" fill="#444">%s</text>
 </svg>
 `, xmlEscape(title), xmlEscape(title), xmlEscape(fit(d.Outcome, 28)), xmlEscape(fit(d.Category, 36)), xmlEscape(fit(d.Campaign, 40)))
+}
+
+// writeCertificatePDF gives the certificate as a one-page PDF to print or
+// file; the page itself is the accessible version.
+func (s *Server) writeCertificatePDF(w http.ResponseWriter, r *http.Request, v *view, d caCertificateData) {
+	doc := pdfdoc.Doc{Title: v.T("cpublic.certificate_heading") + " – " + d.Cert.Award.Title, Lines: []pdfdoc.Line{
+		{Text: d.Programme, Size: 12},
+		{Text: v.T("cpublic.certificate_heading"), Size: 30, Bold: true, Gap: 24},
+		{Text: v.T("cpublic.certificate_text", d.Outcome, d.Category, d.Campaign), Size: 14, Gap: 18},
+		{Text: d.Cert.Award.Title, Size: 20, Bold: true, Gap: 24},
+		{Text: d.Org, Size: 14, Gap: 6},
+		{Text: d.Cert.Award.Rationale, Size: 11, Gap: 18},
+		{Text: v.T("cpublic.certificate_date", d.Date, d.Cert.Version), Size: 10, Gap: 30},
+		{Text: strings.TrimRight(s.opts.BaseURL, "/") + d.Results, Size: 10, Gap: 4},
+	}}
+	var buf bytes.Buffer
+	if err := doc.Write(&buf); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", fmt.Sprintf(`inline; filename="tekotori-certificate-%d.pdf"`, d.EntryID))
+	h.Set("Cache-Control", "public, max-age=3600")
+	w.Write(buf.Bytes())
 }
 
 // upperFirst capitalises a label that starts a sentence or a badge.
