@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/taxonomy"
@@ -228,4 +229,35 @@ func (s *Service) Years(ctx context.Context) ([]int, error) {
 		out = append(out, y)
 	}
 	return out, rows.Err()
+}
+
+// PublicRef is what a sitemap needs of a public deed.
+type PublicRef struct {
+	ID        int64
+	Slug      string
+	UpdatedAt time.Time
+}
+
+// PublicRefs lists public deeds (published and archived, whose pages stay
+// readable) in id order from offset, at most limit, with how many there
+// are in all.
+func (s *Service) PublicRefs(ctx context.Context, offset, limit int) ([]PublicRef, int, error) {
+	var total int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM deeds WHERE state IN ('published', 'archived')`).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("deed: public refs: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT id, slug, updated_at FROM deeds WHERE state IN ('published', 'archived') ORDER BY id LIMIT ? OFFSET ?`, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("deed: public refs: %w", err)
+	}
+	defer rows.Close()
+	var out []PublicRef
+	for rows.Next() {
+		var p PublicRef
+		if err := rows.Scan(&p.ID, &p.Slug, &p.UpdatedAt); err != nil {
+			return nil, 0, fmt.Errorf("deed: public refs: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
 }

@@ -58,6 +58,9 @@ func (s *Server) renderDeed(w http.ResponseWriter, r *http.Request, status int, 
 	if v.Title == "" {
 		v.Title = v.T("deed.untitled")
 	}
+	if d.IsPublic() {
+		v.Head = s.deedHead(v, d)
+	}
 	vocab, err := s.app.Terms.All(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)

@@ -128,6 +128,7 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newView(r, "", nil)
 	v.Title = o.Name.In(v.Lang)
+	v.Head = s.orgHead(v, o)
 	page := pageNumber(r.URL.Query())
 	res, err := s.app.Deeds.List(ctx, currentUser(r), deed.Filter{OrgID: o.ID, Limit: perPage, Offset: (page - 1) * perPage})
 	if err != nil {

@@ -101,7 +101,9 @@ type view struct {
 	Errors    map[string]string // field -> translated message
 	ErrorList []fieldError      // the same, in form order, for the summary
 	Data      any
-	cat       *i18n.Catalog
+	// Head, when set, describes the page to search engines and previews.
+	Head *pageHead
+	cat  *i18n.Catalog
 }
 
 // formField is what the "text" and "area" templates need for one field.
@@ -178,6 +180,17 @@ func (v *view) LangName(l string) string {
 func (v *view) StateLabel(s deed.State) string   { return v.T("state." + string(s)) }
 func (v *view) StatusLabel(s deed.Status) string { return v.T("status." + string(s)) }
 func (v *view) ContentLang(l string) string      { return v.T("lang." + l) }
+
+// OGLocale is the page language as Open Graph writes it.
+func (v *view) OGLocale() string {
+	switch v.Lang {
+	case "sv":
+		return "sv_FI"
+	case "en":
+		return "en_GB"
+	}
+	return "fi_FI"
+}
 
 // Err returns the message for field, or "".
 func (v *view) Err(field string) string { return v.Errors[field] }

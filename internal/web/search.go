@@ -32,6 +32,8 @@ type searchItem struct {
 }
 
 type searchData struct {
+	// Feed is the Atom feed of this search's newest deeds.
+	Feed       string
 	Q          string
 	Sort       string
 	Sorts      []option
@@ -147,6 +149,8 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.Pager = newPager(v, r.URL.Path, params, page, req.Limit, res.Total)
+	d.Feed = feedURL(params)
+	v.Head = &pageHead{Description: v.T("share.search_description"), FeedURL: d.Feed, FeedTitle: v.T("feed.title")}
 	v.Data = d
 	s.render(w, r, http.StatusOK, "search", v)
 }

@@ -99,6 +99,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/api/", s.api.Handler())
 
 	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /feeds/deeds.atom", s.deedFeed)
+	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
+	mux.HandleFunc("GET /sitemaps/{name}", s.sitemapPart)
+	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.HandleFunc("GET /lang/{lang}", s.setLang)
 	mux.HandleFunc("GET /accessibility", s.accessibility)
 
