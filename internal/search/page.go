@@ -264,7 +264,10 @@ LEFT JOIN counties c ON c.code = d.county_code`
 // query for the deeds and one for their themes and client groups,
 // however many hits the page has.
 func (s *Service) readHits(ctx context.Context, ids []any) (map[int64]*foundHit, error) {
-	rows, err := s.db.Query(ctx, hitSelect+` WHERE d.state = 'published' AND d.id IN (`+store.Placeholders(len(ids))+`)`, ids...)
+	// The state is checked here, not in the WHERE clause: given a state
+	// to match, SQLite walks the index on it through every published deed
+	// instead of looking the page's ids up.
+	rows, err := s.db.Query(ctx, hitSelect+` WHERE d.id IN (`+store.Placeholders(len(ids))+`)`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("search: read hits: %w", err)
 	}
@@ -282,6 +285,9 @@ func (s *Service) readHits(ctx context.Context, ids []any) (map[int64]*foundHit,
 			&mun, &munFI, &munSV, &munLang, &region, &regFI, &regSV, &regEN, &county, &ctyFI, &ctySV, &ctyEN,
 			&published, &l.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("search: read hits: %w", err)
+		}
+		if l.State != "published" {
+			continue
 		}
 		src.DeedID, src.Lang = l.ID, l.Lang
 		l.Title, l.Summary = src.Title, src.Summary
