@@ -150,6 +150,7 @@ type benchResult struct {
 	// rssAnon and rssFile split the floor into the process's own memory
 	// and the pages of mapped files (the index file among them).
 	rssAnon, rssFile float64
+	peak             buildPeak
 	peakExact        bool // the peak was reset before the build
 	index            search.Stats
 	load             string
@@ -205,8 +206,10 @@ func benchRun(ctx context.Context, cfg benchConfig, n int, engine store.Dialect)
 		return nil, err
 	}
 	start, cpu := time.Now(), cpuTime()
+	sampled := sampleHeap(cfg.profile, n, engine)
 	err = a.Search.Rebuild(ctx)
 	res.build, res.buildCPU = time.Since(start), cpuTime()-cpu
+	res.peak = sampled()
 	stop()
 	if err != nil {
 		return nil, err
@@ -440,6 +443,62 @@ func writeHeapProfile(dir string, n int, engine store.Dialect) error {
 	return pprof.WriteHeapProfile(f)
 }
 
+// buildPeak is what was sampled while an index was built, in MB: the most
+// the Go heap held (objects, spans in use), and the resident set at its
+// highest sample split into anonymous memory and mapped files, with the
+// Go heap's spans at that moment.
+type buildPeak struct {
+	heap, heapInUse                  float64
+	rss, rssAnon, rssFile, rssHeapGo float64
+}
+
+// sampleHeap watches memory until the returned function is called. With
+// a profile directory it also writes a heap profile each time the heap
+// reaches a new high, at most every few seconds, so the last one shows
+// what made up the peak.
+func sampleHeap(dir string, n int, engine store.Dialect) func() buildPeak {
+	done := make(chan struct{})
+	var p buildPeak
+	finished := make(chan struct{})
+	const mb = 1 << 20
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		var lastProfile time.Time
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			p.heapInUse = max(p.heapInUse, float64(ms.HeapInuse)/mb)
+			if rss, err := procStatusMB("VmRSS"); err == nil && rss > p.rss {
+				p.rss, p.rssHeapGo = rss, float64(ms.HeapInuse)/mb
+				p.rssAnon, _ = procStatusMB("RssAnon")
+				p.rssFile, _ = procStatusMB("RssFile")
+			}
+			if h := float64(ms.HeapAlloc) / mb; h > p.heap {
+				p.heap = h
+				if dir != "" && time.Since(lastProfile) > 3*time.Second {
+					lastProfile = time.Now()
+					if f, err := os.Create(filepath.Join(dir, fmt.Sprintf("heap-build-peak-%d-%s.pprof", n, engine))); err == nil {
+						_ = pprof.WriteHeapProfile(f)
+						f.Close()
+					}
+				}
+			}
+		}
+	}()
+	return func() buildPeak {
+		close(done)
+		<-finished
+		return p
+	}
+}
+
 // percentile is the nearest-rank percentile of ds.
 func percentile(ds []time.Duration, p float64) time.Duration {
 	if len(ds) == 0 {
@@ -491,8 +550,9 @@ func printDetails(w io.Writer, results []*benchResult) {
 	fmt.Fprintln(w, "memory: VmRSS and VmHWM (peak since the build began) after the build and after the queries, each after a GC; live Go heap after the build.")
 	fmt.Fprintln(w, "\nbuild and memory: wall and CPU time of the build (CPU/wall = cores kept busy), RSS once free pages are returned, machine load (1/5/15 min)")
 	for _, r := range results {
-		fmt.Fprintf(w, "%7d %-8s build %.1f s wall, %.1f s CPU (%.1f cores); RSS floor %.0f MB (anonymous %.0f, mapped files %.0f; Go heap spans in use %.0f MB); load %s\n",
-			r.deeds, r.engine, r.build.Seconds(), r.buildCPU.Seconds(), r.buildCPU.Seconds()/r.build.Seconds(), r.rssFloor, r.rssAnon, r.rssFile, r.heapInUse, r.load)
+		fmt.Fprintf(w, "%7d %-8s build %.1f s wall, %.1f s CPU (%.1f cores); RSS floor %.0f MB (anonymous %.0f, mapped files %.0f; Go heap spans in use %.0f MB); while building Go heap at most %.0f MB (spans %.0f), highest sampled RSS %.0f MB (anonymous %.0f, mapped files %.0f, Go heap spans %.0f); load %s\n",
+			r.deeds, r.engine, r.build.Seconds(), r.buildCPU.Seconds(), r.buildCPU.Seconds()/r.build.Seconds(), r.rssFloor, r.rssAnon, r.rssFile, r.heapInUse,
+			r.peak.heap, r.peak.heapInUse, r.peak.rss, r.peak.rssAnon, r.peak.rssFile, r.peak.rssHeapGo, r.load)
 	}
 	fmt.Fprintln(w, "\nindex: terms, and MB of the term dictionary, postings, positions, offsets and facet columns")
 	for _, r := range results {

@@ -579,6 +579,12 @@ func (ix *Index) mergeSegments(segs []*segment) (*segment, error) {
 			posBytes += n
 		}
 	})
+	// Sizing read every dictionary; the merge reads them again in order.
+	for _, sg := range segs {
+		sg.release(sg.len())
+	}
+	// read[k] is how far the merge has read segment k.
+	read := make([]int, len(segs))
 	b := ix.newSegmentBuilder(unique, dictUnique, postBytes, posBytes)
 	var buf, zeros []byte
 	terms := 0
@@ -620,10 +626,15 @@ func (ix *Index) mergeSegments(segs []*segment) (*segment, error) {
 			started = true
 		}
 		b.finishTerm(term, df, last)
+		for k, i := range at {
+			if i >= 0 {
+				read[k] = i
+			}
+		}
 		// What has been read of mapped inputs need not stay resident.
-		if terms++; terms%8192 == 0 {
+		if terms++; terms%1024 == 0 {
 			for k, sg := range segs {
-				sg.release(at[k])
+				sg.release(read[k])
 			}
 		}
 	})

@@ -105,18 +105,21 @@ func unmapAll(maps [3][]byte) error {
 	return errors.Join(errs...)
 }
 
-// release lets the kernel take back the pages of the postings and
-// positions of terms before term i, which a merge has read.
+// release lets the kernel take back the pages of the dictionary, postings
+// and positions of terms before term i, which a merge has read. (The
+// pages stay in the page cache, which is not the process's memory.)
 func (sg *segment) release(i int) {
 	if !sg.mapped || i <= 0 {
 		return
 	}
+	i = min(i, sg.len())
 	page := uint32(os.Getpagesize())
 	drop := func(b []byte, n uint32) {
 		if n &^= page - 1; n > 0 && int(n) <= len(b) {
 			_ = unix.Madvise(b[:n], unix.MADV_DONTNEED)
 		}
 	}
+	drop(sg.dict, sg.dictOff[i])
 	drop(sg.postings, sg.postOff[i])
 	drop(sg.positions, sg.posOff[i])
 }

@@ -245,20 +245,14 @@ type foundHit struct {
 }
 
 // hitSelect reads what a result page shows of a deed: the text that is
-// highlighted and the listing, its themes and client groups aggregated so
-// that the whole page is one query. (string_agg with ORDER BY works on
-// PostgreSQL and on SQLite from 3.44; slugs hold no commas.)
+// highlighted and the listing.
 const hitSelect = `SELECT d.id, d.ref, d.slug, d.lang, d.state, d.status, COALESCE(d.year_started, 0),
 	d.title, d.summary, d.need, d.solution, d.results, d.lessons, d.adoption, d.partners,
 	COALESCE(s.slug, ''), o.code, o.name_fi, o.name_sv, o.name_en,
 	COALESCE(d.municipality_code, ''), COALESCE(m.name_fi, ''), COALESCE(m.name_sv, ''), COALESCE(m.language, ''),
 	COALESCE(d.region_code, ''), COALESCE(r.name_fi, ''), COALESCE(r.name_sv, ''), COALESCE(r.name_en, ''),
 	COALESCE(d.county_code, ''), COALESCE(c.name_fi, ''), COALESCE(c.name_sv, ''), COALESCE(c.name_en, ''),
-	d.published_at, d.updated_at,
-	COALESCE((SELECT string_agg(t.slug, ',' ORDER BY t.position, t.id) FROM deed_terms dt JOIN terms t ON t.id = dt.term_id
-		WHERE dt.deed_id = d.id AND t.kind = 'theme'), ''),
-	COALESCE((SELECT string_agg(t.slug, ',' ORDER BY t.position, t.id) FROM deed_terms dt JOIN terms t ON t.id = dt.term_id
-		WHERE dt.deed_id = d.id AND t.kind = 'client_group'), '')
+	d.published_at, d.updated_at
 FROM deeds d
 JOIN organisations o ON o.id = d.org_id
 LEFT JOIN terms s ON s.id = d.sector_id
@@ -266,9 +260,14 @@ LEFT JOIN municipalities m ON m.code = d.municipality_code
 LEFT JOIN regions r ON r.code = d.region_code
 LEFT JOIN counties c ON c.code = d.county_code`
 
-// readHits reads the published deeds among ids for a result page.
+// readHits reads the published deeds among ids for a result page: one
+// query for the deeds and one for their themes and client groups,
+// however many hits the page has.
 func (s *Service) readHits(ctx context.Context, ids []any) (map[int64]*foundHit, error) {
-	rows, err := s.db.Query(ctx, hitSelect+` WHERE d.state = 'published' AND d.id IN (`+store.Placeholders(len(ids))+`)`, ids...)
+	// The state is checked here, not in the WHERE clause: given a state
+	// to match, SQLite walks the index on it through every published deed
+	// instead of looking the page's ids up.
+	rows, err := s.db.Query(ctx, hitSelect+` WHERE d.id IN (`+store.Placeholders(len(ids))+`)`, ids...)
 	if err != nil {
 		return nil, fmt.Errorf("search: read hits: %w", err)
 	}
@@ -278,14 +277,17 @@ func (s *Service) readHits(ctx context.Context, ids []any) (map[int64]*foundHit,
 		src := &Source{Body: make([]string, 6)}
 		var l Listing
 		b := src.Body
-		var mun, munFI, munSV, munLang, region, regFI, regSV, regEN, county, ctyFI, ctySV, ctyEN, themes, groups string
+		var mun, munFI, munSV, munLang, region, regFI, regSV, regEN, county, ctyFI, ctySV, ctyEN string
 		var published sql.NullTime
 		if err := rows.Scan(&l.ID, &l.Ref, &l.Slug, &l.Lang, &l.State, &l.Status, &l.Year,
 			&src.Title, &src.Summary, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
 			&l.Sector, &l.OrgCode, &l.OrgName.FI, &l.OrgName.SV, &l.OrgName.EN,
 			&mun, &munFI, &munSV, &munLang, &region, &regFI, &regSV, &regEN, &county, &ctyFI, &ctySV, &ctyEN,
-			&published, &l.UpdatedAt, &themes, &groups); err != nil {
+			&published, &l.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("search: read hits: %w", err)
+		}
+		if l.State != "published" {
+			continue
 		}
 		src.DeedID, src.Lang = l.ID, l.Lang
 		l.Title, l.Summary = src.Title, src.Summary
@@ -306,18 +308,35 @@ func (s *Service) readHits(ctx context.Context, ids []any) (map[int64]*foundHit,
 		if county != "" {
 			l.County = &Place{Code: county, Name: i18n.Text{FI: ctyFI, SV: ctySV, EN: ctyEN}}
 		}
-		l.Themes, l.ClientGroups = splitSlugs(themes), splitSlugs(groups)
+		l.Themes, l.ClientGroups = []string{}, []string{}
 		out[l.ID] = &foundHit{src: src, listing: l}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search: read hits: %w", err)
 	}
-	return out, nil
-}
-
-func splitSlugs(s string) []string {
-	if s == "" {
-		return []string{}
+	rows.Close()
+	terms, err := s.db.Query(ctx, `SELECT dt.deed_id, t.kind, t.slug FROM deed_terms dt JOIN terms t ON t.id = dt.term_id
+		WHERE dt.deed_id IN (`+store.Placeholders(len(ids))+`) AND t.kind IN ('theme', 'client_group') ORDER BY t.position, t.id`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("search: read hits' terms: %w", err)
 	}
-	return strings.Split(s, ",")
+	defer terms.Close()
+	for terms.Next() {
+		var id int64
+		var kind, slug string
+		if err := terms.Scan(&id, &kind, &slug); err != nil {
+			return nil, fmt.Errorf("search: read hits' terms: %w", err)
+		}
+		if h := out[id]; h != nil {
+			if kind == "theme" {
+				h.listing.Themes = append(h.listing.Themes, slug)
+			} else {
+				h.listing.ClientGroups = append(h.listing.ClientGroups, slug)
+			}
+		}
+	}
+	if err := terms.Err(); err != nil {
+		return nil, fmt.Errorf("search: read hits' terms: %w", err)
+	}
+	return out, nil
 }

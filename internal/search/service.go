@@ -9,7 +9,6 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"math"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -201,13 +200,18 @@ func (s *Service) rebuild(ctx context.Context) error {
 		return err
 	}
 	if s.MemoryHeadroom > 0 {
-		// Two indexes live side by side until the swap: a limit set for
-		// one would make the collector run without pause.
-		debug.SetMemoryLimit(math.MaxInt64)
-		defer s.limitMemory()
+		// The build needs room above what the serving index holds (whose
+		// bulk is a mapped file, outside this limit), but without a limit
+		// the collector lets the heap grow to twice what is live: a
+		// bounded allowance keeps the peak near the live heap.
+		s.limitMemoryTo(buildHeadroom)
+		defer s.limitMemoryTo(s.MemoryHeadroom)
 	}
 	ix := NewIndex()
 	ix.UseFiles(s.IndexDir)
+	// A smaller writable segment while building: Seal merges them all
+	// into one anyway, and the writable one is most of a build's heap.
+	ix.segmentDocs = buildSegmentDocs
 	n, err := s.load(ctx, ix, "d.state = 'published'")
 	if err != nil {
 		return err
@@ -215,6 +219,7 @@ func (s *Service) rebuild(ctx context.Context) error {
 	if err := ix.Seal(); err != nil {
 		return err
 	}
+	ix.segmentDocs = segmentDocs
 	if err := ix.FileError(); err != nil {
 		s.log.Warn("search index kept in memory", "err", err)
 	}
@@ -251,14 +256,24 @@ func (s *Service) rebuild(ctx context.Context) error {
 	return nil
 }
 
-// limitMemory sets the soft memory limit from what is live now.
-func (s *Service) limitMemory() {
+// buildHeadroom is what a build may allocate above what the process held
+// when it began: the writable segment of up to segmentDocs deeds, the
+// deeds being analysed, the analysis cache and the offsets of the
+// segments frozen so far, some 150 MB at 100,000 long deeds.
+const buildHeadroom = 192 << 20
+
+// buildSegmentDocs is the writable segment's size during a build.
+const buildSegmentDocs = 8192
+
+// limitMemoryTo sets the soft memory limit to what the process holds now
+// plus headroom.
+func (s *Service) limitMemoryTo(headroom int64) {
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	// The limit counts all the runtime holds, not only live objects.
 	held := int64(ms.Sys - ms.HeapReleased)
-	limit := held + s.MemoryHeadroom
+	limit := held + headroom
 	debug.SetMemoryLimit(limit)
 	s.log.Info("memory limit set", "live_mb", ms.HeapAlloc>>20, "held_mb", held>>20, "limit_mb", limit>>20)
 }
@@ -355,10 +370,13 @@ func (s *Service) load(ctx context.Context, ix *Index, where string, args ...any
 		doc Doc
 		occ map[string]Occurrences
 	}
-	in := make(chan *Source, 64)
-	out := make(chan built, 64)
+	// Short queues: an analysed deed holds every occurrence of every term
+	// (some 150 kB for a long one) until it is put into the index.
+	workers := runtime.GOMAXPROCS(0)
+	in := make(chan *Source, 2*workers)
+	out := make(chan built, 2*workers)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -288,6 +288,16 @@ func pubCheckFacet(t *testing.T, s *site, fin *campaign.Campaign, r *campaign.Re
 		}
 		label := fin.Name.FI + " – " + rc.Name.FI + ": palkittu"
 		value := app.AwardValue(fin.ID, rc.ID, campaign.Winner)
+		// Publishing rebuilds the index in the background: wait for it.
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			var n struct {
+				Total int `json:"total"`
+			}
+			json.Unmarshal([]byte(c.get("/api/v1/deeds?"+url.Values{"award": {value}}.Encode()).body), &n)
+			if n.Total == len(rc.Winners) {
+				break
+			}
+		}
 		page := c.get("/search?" + url.Values{"award": {value}}.Encode())
 		wantStatus(t, page, http.StatusOK)
 		mustContain(t, page.body, fmt.Sprintf(">%d tekoa</h2>", len(rc.Winners)), "<summary>Palkinto</summary>", label)
