@@ -66,6 +66,21 @@ func New(a *app.App, opts Options) (*Server, error) {
 
 // Handler returns the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.routes()
+	h = s.limitFormBodies(h)
+	h = s.withSession(h)
+	h = csrfProtection(h, s.forbidden)
+	h = securityHeaders(h, s.opts.SecureCookies)
+	h = s.recoverer(h)
+	h = s.logRequests(h)
+	return h
+}
+
+// routes registers every page on one mux. Patterns are string literals in
+// calls of HandleFunc or Handle on it, so that the authorisation matrix
+// test (matrix_test.go) can read them from the source and check that each
+// has its row.
+func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.cacheStatic(static, http.FileServerFS(static))))
@@ -146,15 +161,7 @@ func (s *Server) Handler() http.Handler {
 	s.campaignPublicRoutes(mux)
 
 	mux.HandleFunc("/", s.notFoundHandler)
-
-	var h http.Handler = mux
-	h = s.limitFormBodies(h)
-	h = s.withSession(h)
-	h = csrfProtection(h, s.forbidden)
-	h = securityHeaders(h, s.opts.SecureCookies)
-	h = s.recoverer(h)
-	h = s.logRequests(h)
-	return h
+	return mux
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
