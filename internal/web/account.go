@@ -88,11 +88,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.setSession(w, r, u); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, afterSignIn(d.Next, d.Resume), http.StatusSeeOther)
+	s.finishSignIn(w, r, u, afterSignIn(d.Next, d.Resume))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

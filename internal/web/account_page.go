@@ -19,9 +19,10 @@ import (
 type accountPage struct {
 	Email, Name, OrgName string
 	// Pending tells of a membership request waiting for approval.
-	Pending  string
-	Langs    []option
-	Sessions []user.SessionInfo
+	Pending   string
+	TwoFactor bool
+	Langs     []option
+	Sessions  []user.SessionInfo
 }
 
 func (s *Server) sessionToken(r *http.Request) string {
@@ -63,6 +64,11 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 			return
 		}
 		d.OrgName = o.Name.In(v.Lang)
+	}
+	var err error
+	if d.TwoFactor, err = s.app.Users.HasTOTP(ctx, u.ID); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	pending, err := s.app.Users.PendingOrg(ctx, u.ID)
 	if err != nil {

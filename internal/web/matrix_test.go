@@ -454,6 +454,14 @@ func matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin func(*t
 		{pattern: "POST /account/reset", path: "/account/reset", allow: everyone},
 		{pattern: "GET /account/reset/confirm", path: "{reset}", allow: everyone},
 		{pattern: "POST /account/reset/confirm", path: "/account/reset/confirm?token=wrong", allow: nobody, form: goodPasswords},
+		// The second step of signing in needs the cookie the first step
+		// sets; without it the page sends back to the first.
+		{pattern: "GET /login/2fa", path: "/login/2fa", allow: nobody},
+		{pattern: "POST /login/2fa", path: "/login/2fa", allow: nobody},
+		{pattern: "GET /account/2fa", path: "/account/2fa", allow: signedIn},
+		{pattern: "POST /account/2fa/setup", path: "/account/2fa/setup", allow: signedIn},
+		{pattern: "POST /account/2fa/confirm", path: "/account/2fa/confirm", allow: signedIn},
+		{pattern: "POST /account/2fa/disable", path: "/account/2fa/disable", allow: signedIn},
 		{pattern: "GET /account/invite", path: "{invite}", allow: everyone},
 		{pattern: "POST /account/invite", path: "/account/invite?token=wrong", allow: nobody, form: goodPasswords},
 

@@ -67,6 +67,7 @@ func New(a *app.App, opts Options) (*Server, error) {
 // Handler returns the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.routes()
+	h = s.requireTwoFactorSetup(h)
 	h = s.limitFormBodies(h)
 	h = s.withSession(h)
 	h = csrfProtection(h, s.forbidden)
@@ -132,6 +133,12 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /account/reset", s.resetRequest)
 	mux.HandleFunc("GET /account/reset/confirm", s.resetConfirm)
 	mux.HandleFunc("POST /account/reset/confirm", s.resetConfirm)
+	mux.HandleFunc("GET /login/2fa", s.loginSecondFactor)
+	mux.HandleFunc("POST /login/2fa", s.loginSecondFactor)
+	mux.HandleFunc("GET /account/2fa", s.accountTwoFactor)
+	mux.HandleFunc("POST /account/2fa/setup", s.accountTwoFactorSetup)
+	mux.HandleFunc("POST /account/2fa/confirm", s.accountTwoFactorConfirm)
+	mux.HandleFunc("POST /account/2fa/disable", s.accountTwoFactorDisable)
 	mux.HandleFunc("GET /account/invite", s.acceptInvite)
 	mux.HandleFunc("POST /account/invite", s.acceptInvite)
 
