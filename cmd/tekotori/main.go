@@ -118,7 +118,12 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	withDemo := fs.Bool("demo", os.Getenv("TEKOTORI_DEMO") != "", "fill an empty database with the demo deeds and accounts (env TEKOTORI_DEMO)")
 	indexDir := fs.String("index-dir", env("TEKOTORI_INDEX_DIR", ""), "directory on disk for the search index file, which is mapped into memory (env TEKOTORI_INDEX_DIR; default the temporary directory)")
 	mailConfig := mailFlags(fs)
+	ssoList := fs.String("sso", env("TEKOTORI_SSO", ""), "OpenID Connect providers to sign in with, e.g. entra,google; each is configured by TEKOTORI_SSO_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _LABEL (env TEKOTORI_SSO)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sso, err := ssoProviders(*ssoList, os.Getenv)
+	if err != nil {
 		return err
 	}
 	if *baseURL == "" {
@@ -152,7 +157,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		return err
 	}
 	defer stopMail()
-	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://")})
+	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://"), SSO: sso})
 	if err != nil {
 		return err
 	}

@@ -456,6 +456,10 @@ func matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin func(*t
 		{pattern: "POST /account/reset/confirm", path: "/account/reset/confirm?token=wrong", allow: nobody, form: goodPasswords},
 		// The second step of signing in needs the cookie the first step
 		// sets; without it the page sends back to the first.
+		// No provider is configured here, so every provider is unknown
+		// (sso_test.go signs in through one).
+		{pattern: "GET /login/sso/{provider}", path: "/login/sso/entra", allow: nobody},
+		{pattern: "GET /login/sso/{provider}/callback", path: "/login/sso/entra/callback?state=x&code=y", allow: nobody},
 		{pattern: "GET /login/2fa", path: "/login/2fa", allow: nobody},
 		{pattern: "POST /login/2fa", path: "/login/2fa", allow: nobody},
 		{pattern: "GET /account/2fa", path: "/account/2fa", allow: signedIn},

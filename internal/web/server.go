@@ -6,10 +6,12 @@ package web
 import (
 	"context"
 	"embed"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -31,6 +33,8 @@ type Options struct {
 	// address in (such as X-Forwarded-For); empty means the connection's
 	// own address is the client's.
 	ClientIPHeader string
+	// SSO lists the OpenID Connect providers people may sign in with.
+	SSO []SSOProvider
 }
 
 // Server is the HTTP face of one App.
@@ -45,6 +49,8 @@ type Server struct {
 	// decodes bounds how many uploaded images are decoded at once: each
 	// may take up to media.MaxDecodedBytes two or three times over.
 	decodes chan struct{}
+	// sso holds the configured OpenID Connect providers by name.
+	sso map[string]*ssoClient
 }
 
 // maxConcurrentDecodes is the size of the decoding queue.
@@ -60,8 +66,26 @@ func New(a *app.App, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now(),
-		decodes: make(chan struct{}, maxConcurrentDecodes)}, nil
+	s := &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now(),
+		decodes: make(chan struct{}, maxConcurrentDecodes), sso: map[string]*ssoClient{}}
+	for _, p := range opts.SSO {
+		if p.Name == "" || p.Issuer == "" || p.ClientID == "" {
+			return nil, fmt.Errorf("web: sso provider %q needs a name, an issuer and a client id", p.Name)
+		}
+		if _, dup := s.sso[p.Name]; dup {
+			return nil, fmt.Errorf("web: sso provider %q twice", p.Name)
+		}
+		if p.Label == "" {
+			p.Label = p.Name
+		}
+		s.sso[p.Name] = &ssoClient{cfg: p, redirect: strings.TrimSuffix(opts.BaseURL, "/") + "/login/sso/" + p.Name + "/callback"}
+	}
+	s.opts.SSO = nil
+	for _, c := range s.sso {
+		s.opts.SSO = append(s.opts.SSO, c.cfg)
+	}
+	sort.Slice(s.opts.SSO, func(i, j int) bool { return s.opts.SSO[i].Name < s.opts.SSO[j].Name })
+	return s, nil
 }
 
 // Handler returns the whole site with its middleware.
@@ -133,6 +157,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /account/reset", s.resetRequest)
 	mux.HandleFunc("GET /account/reset/confirm", s.resetConfirm)
 	mux.HandleFunc("POST /account/reset/confirm", s.resetConfirm)
+	mux.HandleFunc("GET /login/sso/{provider}", s.ssoStart)
+	mux.HandleFunc("GET /login/sso/{provider}/callback", s.ssoCallback)
 	mux.HandleFunc("GET /login/2fa", s.loginSecondFactor)
 	mux.HandleFunc("POST /login/2fa", s.loginSecondFactor)
 	mux.HandleFunc("GET /account/2fa", s.accountTwoFactor)
