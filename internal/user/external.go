@@ -34,8 +34,8 @@ var ErrExternalUnverified = fault.New(fault.Unauthenticated, "user: the provider
 // SignInExternal gives the account an identity signs in to. An identity
 // seen before signs in to its account; a new one is linked to the account
 // with its address when the provider confirms the address, or else gets a
-// new member account without an organisation (a membership request is
-// made from the account page later). A disabled account is refused with
+// new member account without an organisation (its membership request is
+// made from the account page). A disabled account is refused with
 // ErrBadCredentials.
 func (s *Service) SignInExternal(ctx context.Context, id ExternalIdentity) (*User, error) {
 	if id.Provider == "" || id.Subject == "" {

@@ -439,6 +439,7 @@ func matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin func(*t
 		{pattern: "POST /login", path: "/login", allow: everyone},
 		{pattern: "POST /logout", path: "/logout", allow: everyone},
 		{pattern: "GET /account", path: "/account", allow: signedIn},
+		{pattern: "POST /account/membership", path: "/account/membership", allow: signedIn},
 		{pattern: "POST /account/profile", path: "/account/profile", allow: signedIn},
 		{pattern: "POST /account/password", path: "/account/password", allow: signedIn},
 		{pattern: "POST /account/sessions", path: "/account/sessions", allow: signedIn},

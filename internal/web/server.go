@@ -145,6 +145,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /logout", s.logout)
 	mux.HandleFunc("GET /account", s.account)
 	mux.HandleFunc("POST /account/profile", s.accountProfile)
+	mux.HandleFunc("POST /account/membership", s.accountMembership)
 	mux.HandleFunc("POST /account/password", s.accountPassword)
 	mux.HandleFunc("POST /account/sessions", s.accountSessions)
 	mux.HandleFunc("POST /account/delete", s.accountDelete)
