@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -28,6 +29,8 @@ func TestEvalSearch(t *testing.T) {
 	if v, err := analysis.NewVoikko(); err == nil {
 		v.Close()
 		want = []string{"voikko", "fallback"}
+	} else if os.Getenv("TEKOTORI_REQUIRE_VOIKKO") == "1" {
+		t.Fatalf("TEKOTORI_REQUIRE_VOIKKO=1 but: %v", err)
 	} else if !strings.Contains(text, "voikko: skipped (") {
 		t.Errorf("no note that Voikko is missing:\n%s", text)
 	}

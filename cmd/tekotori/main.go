@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +41,8 @@ Commands:
   reindex   rebuild the search index on every node (after a change of analyser)
   eval-search [--db-postgres URL] [--details]  print search relevance (nDCG@10, recall@10) on the judged queries
   bench-search [--deeds 10000,100000] [--postgres URL]  measure search build speed, latency and memory
+  backup --out FILE  write a consistent copy of the database (uploads included) while the site runs
+  restore [--force] FILE  put a backup back; refused while nodes use the database, unless --force
   campaign simulate [--runs N]  compare raw and juror-normalised jury scores on simulated campaigns
 
 Every command takes --db (or TEKOTORI_DB): a file path means SQLite
@@ -50,11 +53,21 @@ Run "tekotori <command> -h" for the flags of a command.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()}))
+	log := slog.New(web.LogHandler(logHandler(os.Getenv("TEKOTORI_LOG_FORMAT"))))
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, log); err != nil {
 		fmt.Fprintln(os.Stderr, "tekotori:", err)
 		os.Exit(1)
 	}
+}
+
+// logHandler writes logs as text, or as one JSON object a line with
+// TEKOTORI_LOG_FORMAT=json, for a log collector.
+func logHandler(format string) slog.Handler {
+	opts := &slog.HandlerOptions{Level: logLevel()}
+	if format == "json" {
+		return slog.NewJSONHandler(os.Stderr, opts)
+	}
+	return slog.NewTextHandler(os.Stderr, opts)
 }
 
 func logLevel() slog.Level {
@@ -69,6 +82,21 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envInt is env for a number; a value that is not one is ignored with a
+// warning on standard error, and the default holds.
+func envInt(name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "tekotori: %s=%q is not a number; using %d\n", name, v, def)
+		return def
+	}
+	return n
 }
 
 func dbFlag(fs *flag.FlagSet) *string {
@@ -97,6 +125,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return evalSearchCmd(ctx, args[1:], stdout, log)
 	case "bench-search":
 		return benchSearchCmd(ctx, args[1:], stdout, log)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, log)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdin, log)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -119,6 +151,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	indexDir := fs.String("index-dir", env("TEKOTORI_INDEX_DIR", ""), "directory on disk for the search index file, which is mapped into memory (env TEKOTORI_INDEX_DIR; default the temporary directory)")
 	mailConfig := mailFlags(fs)
 	ssoList := fs.String("sso", env("TEKOTORI_SSO", ""), "OpenID Connect providers to sign in with, e.g. entra,google; each is configured by TEKOTORI_SSO_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _LABEL (env TEKOTORI_SSO)")
+	searchLimit := fs.Int("search-limit", envInt("TEKOTORI_SEARCH_LIMIT", 120), "searches a client address may make a minute, across nodes; 0 for no limit (env TEKOTORI_SEARCH_LIMIT)")
+	metricsToken := fs.String("metrics-token", env("TEKOTORI_METRICS_TOKEN", ""), "serve Prometheus metrics at /metrics to scrapers that send this bearer token (env TEKOTORI_METRICS_TOKEN; off when empty)")
+	clientIPHeader := fs.String("client-ip-header", env("TEKOTORI_CLIENT_IP_HEADER", ""), "header in which a reverse proxy gives the client's address, e.g. X-Forwarded-For (env TEKOTORI_CLIENT_IP_HEADER); empty: the connection's address")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -157,10 +192,16 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		return err
 	}
 	defer stopMail()
-	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://"), SSO: sso})
+	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://"),
+		SearchPerMinute: *searchLimit, ClientIPHeader: *clientIPHeader, MetricsToken: *metricsToken, SSO: sso})
 	if err != nil {
 		return err
 	}
+	stopHeartbeat, err := housekeeping.Heartbeat(ctx, a.DB, log, housekeeping.NodeID())
+	if err != nil {
+		return err
+	}
+	defer stopHeartbeat()
 	stopHousekeeping := housekeeping.New(a.DB, log, append(a.HousekeepingJobs(), srv.HousekeepingJobs()...)...).Start(ctx, time.Minute)
 	defer stopHousekeeping()
 	hs := &http.Server{Addr: *addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,

@@ -4,11 +4,9 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -134,18 +132,12 @@ func apiLang(r *http.Request) string {
 func (a *API) listDeeds(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	req, err := requestFromQuery(q)
+	req, err := search.ParseRequest(q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_parameter", err.Error())
 		return
 	}
 	page, err := a.app.Search.Search(ctx, req)
-	if err != nil {
-		a.app.Log.Error("api search", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "internal error")
-		return
-	}
-	vocab, err := a.app.Terms.All(ctx)
 	if err != nil {
 		a.app.Log.Error("api search", "err", err)
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")
@@ -161,11 +153,7 @@ func (a *API) listDeeds(w http.ResponseWriter, r *http.Request) {
 	resp := listResponse{Total: page.Total, Limit: req.Limit, Offset: req.Offset, Items: []Item{}, Facets: map[string][]FacetValue{},
 		Suggestion: page.Suggestion, Corrected: page.Corrected, Relaxed: page.Relaxed}
 	for _, it := range page.Items {
-		d, err := a.app.Deeds.Get(ctx, nil, it.DeedID)
-		if err != nil {
-			continue // unpublished since the index saw it
-		}
-		item := a.item(d, vocab, l)
+		item := a.listItem(&it.Deed, label, l)
 		score := it.Score
 		item.Score = &score
 		item.Highlight = markup(it.Snippet)
@@ -193,39 +181,6 @@ func markup(segs []search.Segment) string {
 		}
 	}
 	return b.String()
-}
-
-// requestFromQuery reads q, the facet filters (repeatable), sort, limit and
-// offset. Unknown facet values match nothing rather than fail.
-func requestFromQuery(q url.Values) (search.Request, error) {
-	req := search.Request{Q: q.Get("q"), Sort: q.Get("sort"), Limit: 20, Filters: map[string][]string{}}
-	for _, f := range search.Facets {
-		for _, v := range q[f] {
-			if v != "" {
-				req.Filters[f] = append(req.Filters[f], v)
-			}
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > deed.MaxLimit {
-			return req, fmt.Errorf("limit: must be a number from 1 to %d", deed.MaxLimit)
-		}
-		req.Limit = n
-	}
-	if v := q.Get("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 1000000 {
-			return req, errors.New("offset: must be a number from 0 up")
-		}
-		req.Offset = n
-	}
-	switch req.Sort {
-	case "", "relevance", "newest":
-	default:
-		return req, errors.New("sort: must be relevance or newest")
-	}
-	return req, nil
 }
 
 func (a *API) getDeed(w http.ResponseWriter, r *http.Request) {
@@ -282,6 +237,24 @@ func (a *API) item(d *deed.Deed, vocab *taxonomy.Vocabulary, lang string) Item {
 	if d.County != nil {
 		it.County = &Named{Code: d.County.Code, Name: d.County.Name.In(lang)}
 	}
+	return it
+}
+
+// listItem is a search hit as a listing gives it: the same fields as
+// item, the sector named by the facet labels.
+func (a *API) listItem(d *search.Listing, label func(facet, value string) string, lang string) Item {
+	it := Item{ID: d.ID, Ref: d.Ref, Slug: d.Slug, Title: d.Title, Summary: d.Summary,
+		Organisation: Named{Code: d.OrgCode, Name: d.OrgName.In(lang)},
+		Sector:       d.Sector, SectorLabel: label(search.FacetSector, d.Sector), Themes: d.Themes, ClientGroups: d.ClientGroups,
+		Status: d.Status, Year: d.Year, Lang: d.Lang, State: d.State,
+		URL: fmt.Sprintf("%s/deeds/%d/%s", a.baseURL, d.ID, d.Slug), PublishedAt: d.PublishedAt, UpdatedAt: d.UpdatedAt}
+	named := func(p *search.Place) *Named {
+		if p == nil {
+			return nil
+		}
+		return &Named{Code: p.Code, Name: p.Name.In(lang)}
+	}
+	it.Municipality, it.Region, it.County = named(d.Municipality), named(d.Region), named(d.County)
 	return it
 }
 

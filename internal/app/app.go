@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strconv"
 	"time"
 
@@ -44,6 +43,7 @@ type App struct {
 	Limits *throttle.Limiter
 
 	stopSearch context.CancelFunc
+	labels     labelCache
 }
 
 // Open connects to dsn, migrates, brings the place registry and the
@@ -93,6 +93,9 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 	return a, nil
 }
 
+// lookAlikesShown is how many look-alike deeds stop a submission.
+const lookAlikesShown = 3
+
 // StartSearch builds the search index and keeps it current: at once for
 // changes this node makes, by polling for those of other nodes. Commands
 // that only write (import, migrate) do without it.
@@ -104,55 +107,33 @@ func (a *App) StartSearch(ctx context.Context) error {
 		return err
 	}
 	a.stopSearch = cancel
+	a.Deeds.LookAlikes = func(ctx context.Context, deedID int64, c deed.Content) []int64 {
+		src := &search.Source{DeedID: deedID, Lang: c.Lang, Title: c.Title, Summary: c.Summary, Body: []string{c.Need, c.Solution, c.Results}}
+		var ids []int64
+		for _, sim := range a.Search.Duplicates(src, lookAlikesShown) {
+			ids = append(ids, sim.DeedID)
+		}
+		return ids
+	}
 	a.Deeds.OnChange = func(ctx context.Context) {
 		if err := a.Search.CatchUp(ctx); err != nil {
 			a.Log.Warn("search catch-up after a change failed", "err", err)
 		}
 	}
 	// Publishing results changes no deed, so the deeds' change sequence
-	// does not carry it: every node rebuilds instead (a few times a year).
+	// does not carry it: every node rebuilds instead (a few times a
+	// year), in the background, this one starting at once.
 	a.Campaigns.OnPublish = func(ctx context.Context) {
+		a.ForgetFacetLabels()
 		if err := a.Search.RequestRebuild(ctx); err != nil {
 			a.Log.Warn("search rebuild request after publishing results failed", "err", err)
 			return
 		}
 		if err := a.Search.CatchUp(ctx); err != nil {
-			a.Log.Warn("search rebuild after publishing results failed", "err", err)
+			a.Log.Warn("search catch-up after publishing results failed", "err", err)
 		}
 	}
 	return nil
-}
-
-// AwardLabel is how the search's award facet names an award, as its value
-// and on the page: "<campaign> – <category>: <outcome>", in Finnish, the
-// language every campaign has.
-func AwardLabel(l campaign.AwardLabel) string {
-	outcome := string(l.Outcome)
-	switch l.Outcome {
-	case campaign.Winner:
-		outcome = "palkittu"
-	case campaign.Mention:
-		outcome = "kunniamaininta"
-	}
-	return l.Campaign.FI + " – " + l.Category.FI + ": " + outcome
-}
-
-// AwardLabels gives every awarded deed the labels of its awards in the
-// latest published results, for the search index's award facet.
-func (a *App) AwardLabels(ctx context.Context) (map[int64][]string, error) {
-	awards, err := a.Campaigns.AwardedDeedIDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64][]string, len(awards))
-	for id, ls := range awards {
-		for _, l := range ls {
-			if label := AwardLabel(l); !slices.Contains(out[id], label) {
-				out[id] = append(out[id], label)
-			}
-		}
-	}
-	return out, nil
 }
 
 // Close stops the search follower and closes the database.

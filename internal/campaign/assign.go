@@ -98,6 +98,10 @@ type AssignReport struct {
 	Short []int64 `json:"short"`
 	// Load is how many entries each juror now has.
 	Load map[int64]int `json:"load"`
+	// Linked counts the pairs added beyond JurorsPerEntry to link jurors'
+	// groups that would otherwise share no entry (linkPanels), when
+	// JurorsPerEntry is 2 or more.
+	Linked int `json:"linked"`
 }
 
 func (s *Service) pairs(ctx context.Context, q store.Querier, query string, args ...any) (map[Pair]bool, error) {
@@ -157,6 +161,20 @@ func (s *Service) AssignAutomatically(ctx context.Context, u *user.User, campaig
 			return fmt.Errorf("campaign %d: assign: %w", c.ID, err)
 		}
 		added, short := planAssignments(eids, jids, c.JurorsPerEntry, have, conflicted)
+		plan := map[Pair]bool{}
+		for p := range have {
+			plan[p] = true
+		}
+		for _, p := range added {
+			plan[p] = true
+		}
+		// With one juror an entry every juror is a panel of their own, and
+		// linking them all would double the work; the ranking still warns.
+		if c.JurorsPerEntry >= 2 {
+			links := linkPanels(plan, conflicted)
+			added = append(added, links...)
+			rep.Linked = len(links)
+		}
 		for _, p := range added {
 			if _, err := tx.Exec(ctx, `INSERT INTO campaign_assignments (entry_id, user_id, campaign_id, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
 				p.Entry, p.Juror, c.ID, nullID(uid(u)), now); err != nil {

@@ -223,7 +223,7 @@ func (s *Service) EnrolPublished(ctx context.Context, u *user.User, categoryID i
 
 // Withdraw takes an entry out before judging starts: its entrant may while
 // the entry window is open, the programme admins until judging opens.
-func (s *Service) Withdraw(ctx context.Context, u *user.User, entryID int64) error {
+func (s *Service) Withdraw(ctx context.Context, u *user.User, entryID int64, reason string) error {
 	e, c, st, err := s.entryAs(ctx, u, entryID)
 	if err != nil {
 		return err
@@ -239,11 +239,24 @@ func (s *Service) Withdraw(ctx context.Context, u *user.User, entryID int64) err
 	if !entryOpen(c, st, u, now) {
 		return s.refused(ctx, u, c, fmt.Sprintf("entry:%d", e.ID), FieldErrors{"entry": ErrKeyWindowClosed})
 	}
+	// Withdrawing someone else's entry takes their work out of the
+	// campaign, so it needs a reason for the log; one's own does not.
+	reason, key := reasonOf(reason)
+	if key == ErrKeyReasonRequired && e.EnteredBy == u.ID {
+		key = ""
+	}
+	if key != "" {
+		return s.refused(ctx, u, c, fmt.Sprintf("entry:%d", e.ID), FieldErrors{"reason": key})
+	}
+	detail := e.subject()
+	if reason != "" {
+		detail += ": " + reason
+	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM campaign_entries WHERE id = ?`, e.ID); err != nil {
 			return fmt.Errorf("campaign: withdraw entry %d: %w", e.ID, err)
 		}
-		return audit(ctx, tx, now, u, c.ProgrammeID, c.ID, AuditEntryWithdrawn, fmt.Sprintf("entry:%d", e.ID), e.subject())
+		return audit(ctx, tx, now, u, c.ProgrammeID, c.ID, AuditEntryWithdrawn, fmt.Sprintf("entry:%d", e.ID), detail)
 	})
 }
 

@@ -91,14 +91,25 @@ func (e *env) org(t *testing.T, code string) *org.Org {
 
 // user adds an account straight into the table: hashing a real password
 // for each of a dozen accounts on two engines would be most of the test.
+// Its e-mail address counts as confirmed, as for accounts admins make.
 func (e *env) user(t *testing.T, name string, role user.Role, orgID int64) *user.User {
 	t.Helper()
-	var org any
+	return e.account(t, name, role, orgID, true)
+}
+
+// account adds an account, with its e-mail address confirmed or not.
+func (e *env) account(t *testing.T, name string, role user.Role, orgID int64, verified bool) *user.User {
+	t.Helper()
+	var org, at any
 	if orgID != 0 {
 		org = orgID
 	}
-	id, err := store.InsertID(e.ctx, e.db, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at)
-		VALUES (?, ?, 'x', ?, ?, 'fi', FALSE, ?)`, strings.ToLower(name)+"@example.org", name, string(role), org, store.Now())
+	now := store.Now()
+	if verified {
+		at = now
+	}
+	id, err := store.InsertID(e.ctx, e.db, `INSERT INTO users (email, name, password_hash, role, org_id, lang, disabled, created_at, email_verified_at)
+		VALUES (?, ?, 'x', ?, ?, 'fi', FALSE, ?, ?)`, strings.ToLower(name)+"@example.org", name, string(role), org, now, at)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -245,13 +245,18 @@ func (s *Service) jurors(ctx context.Context, q store.Querier, campaignID int64)
 }
 
 // RemoveJuror takes a juror off the jury and their assignments. Scores
-// they gave stay stored (and in the audit log) but no longer count.
-func (s *Service) RemoveJuror(ctx context.Context, u *user.User, campaignID, jurorID int64) error {
+// they gave stay stored (and in the audit log) but no longer count, so it
+// needs a reason, which is logged.
+func (s *Service) RemoveJuror(ctx context.Context, u *user.User, campaignID, jurorID int64, reason string) error {
 	c, err := s.manage(ctx, u, campaignID)
 	if err != nil {
 		return err
 	}
 	now := s.now()
+	reason, key := reasonOf(reason)
+	if key != "" {
+		return s.refused(ctx, u, c, fmt.Sprintf("user:%d", jurorID), FieldErrors{"reason": key})
+	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM campaign_assignments WHERE campaign_id = ? AND user_id = ?`, campaignID, jurorID); err != nil {
 			return fmt.Errorf("campaign %d: remove juror: %w", campaignID, err)
@@ -259,6 +264,6 @@ func (s *Service) RemoveJuror(ctx context.Context, u *user.User, campaignID, jur
 		if _, err := tx.Exec(ctx, `DELETE FROM campaign_jurors WHERE campaign_id = ? AND user_id = ?`, campaignID, jurorID); err != nil {
 			return fmt.Errorf("campaign %d: remove juror: %w", campaignID, err)
 		}
-		return audit(ctx, tx, now, u, c.ProgrammeID, c.ID, AuditUnassigned, fmt.Sprintf("user:%d", jurorID), "removed from the jury")
+		return audit(ctx, tx, now, u, c.ProgrammeID, c.ID, AuditUnassigned, fmt.Sprintf("user:%d", jurorID), "removed from the jury: "+reason)
 	})
 }

@@ -215,7 +215,8 @@ func diff(prev, next *Results) []Change {
 }
 
 // Publish generates the results from the decisions and publishes them as
-// the next version. A correction (every version after the first) needs a
+// the next version, once judging and the audience vote are over (see
+// CloseJudging for ending them early). A correction (every version after the first) needs a
 // note saying what was corrected, and must change something; older
 // versions stay readable as they were.
 func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, note string) (*Results, error) {
@@ -224,37 +225,19 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 		return nil, err
 	}
 	now := s.now()
-	note = clean(note)
 	subject := fmt.Sprintf("campaign:%d", c.ID)
-	errs := FieldErrors{}
-	if now.Before(c.Judging.Opens) {
-		errs["campaign"] = ErrKeyJudgingNotStarted
-	}
-	if utf8.RuneCountInString(note) > MaxText {
-		errs["note"] = fmt.Sprintf("%s|%d", ErrKeyTooLong, MaxText)
-	}
-	if c.Published > 0 && note == "" {
-		errs["note"] = ErrKeyCorrectionNote
+	r, errs, err := s.prepare(ctx, c, note, now)
+	if err != nil {
+		return nil, err
 	}
 	if len(errs) > 0 {
 		return nil, s.refused(ctx, u, c, subject, errs)
 	}
-	r, err := s.build(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	r.Version, r.PublishedAt = c.Published+1, now
+	var prev *Results
 	if c.Published > 0 {
-		prev, err := s.Published(ctx, c.ID, c.Published)
-		if err != nil {
+		if prev, err = s.Published(ctx, c.ID, c.Published); err != nil {
 			return nil, err
 		}
-		r.Note, r.Changes = note, diff(prev, r)
-		if len(r.Changes) == 0 {
-			return nil, s.refused(ctx, u, c, subject, FieldErrors{"campaign": ErrKeyNothingChanged})
-		}
-	} else {
-		r.Note = note
 	}
 	body, err := json.Marshal(r)
 	if err != nil {
@@ -278,7 +261,11 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 				}
 			}
 		}
-		detail := fmt.Sprintf("version %d: %d awards from %d entries", r.Version, r.Awards, r.Entries)
+		mails, err := s.queueResultMails(ctx, tx, c, r, prev, now)
+		if err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("version %d: %d awards from %d entries; %d result mails", r.Version, r.Awards, r.Entries, mails)
 		if r.Note != "" {
 			detail += "; " + r.Note
 		}
@@ -291,6 +278,37 @@ func (s *Service) Publish(ctx context.Context, u *user.User, campaignID int64, n
 		s.OnPublish(ctx)
 	}
 	return r, nil
+}
+
+// prepare builds the results Publish would make public at now, with the
+// version, note and changes, and says why publishing them would be
+// refused, if it would.
+func (s *Service) prepare(ctx context.Context, c *Campaign, note string, now time.Time) (*Results, FieldErrors, error) {
+	note = clean(note)
+	errs := FieldErrors{}
+	notPublishable(c, now, errs)
+	if utf8.RuneCountInString(note) > MaxText {
+		errs["note"] = fmt.Sprintf("%s|%d", ErrKeyTooLong, MaxText)
+	}
+	if c.Published > 0 && note == "" {
+		errs["note"] = ErrKeyCorrectionNote
+	}
+	r, err := s.build(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.Version, r.PublishedAt, r.Note = c.Published+1, now, note
+	if c.Published > 0 {
+		prev, err := s.Published(ctx, c.ID, c.Published)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Changes = diff(prev, r)
+		if len(r.Changes) == 0 && len(errs) == 0 {
+			errs["campaign"] = ErrKeyNothingChanged
+		}
+	}
+	return r, errs, nil
 }
 
 // Published returns a published version of the results; version 0 means
@@ -459,4 +477,34 @@ func idText(id int64) string {
 		return ""
 	}
 	return strconv.FormatInt(id, 10)
+}
+
+// Certificate is one award of the latest published results, for its
+// printable certificate and badge.
+type Certificate struct {
+	CampaignID  int64
+	Campaign    i18n.Text
+	Programme   i18n.Text
+	Category    i18n.Text
+	Version     int
+	PublishedAt time.Time
+	Award       Award
+}
+
+// CertificateOf finds an entry's award in the latest published version of
+// a campaign's results; ErrNotFound when it has none there.
+func (s *Service) CertificateOf(ctx context.Context, campaignID, entryID int64) (*Certificate, error) {
+	r, err := s.Published(ctx, campaignID, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, rc := range r.Categories {
+		for _, a := range slices.Concat(rc.Winners, rc.Mentions) {
+			if a.EntryID == entryID && entryID != 0 {
+				return &Certificate{CampaignID: r.CampaignID, Campaign: r.Campaign, Programme: r.Programme, Category: rc.Name,
+					Version: r.Version, PublishedAt: r.PublishedAt, Award: a}, nil
+			}
+		}
+	}
+	return nil, ErrNotFound
 }

@@ -170,22 +170,34 @@ func TestNormalisation(t *testing.T) {
 		add(e, 2, float64(e-4)*0.5) // harsh juror 2: 0.5 … 2, clamped by nothing here
 	}
 	norm = normalisedTotals(js, 0, 5)
+	fit := fitModel(js, 0, 5)
 	ids := []int64{1, 2, 3, 4, 5, 6, 7, 8}
-	rows := rankCategory(ids, js, norm, 2, 0, 5)
-	var changed []int64
+	rows := rankCategory(ids, js, norm, fit, 2, 0, 5)
+	rank := map[int64]Ranked{}
 	for _, r := range rows {
-		if r.LineChanged {
-			changed = append(changed, r.EntryID)
-		}
+		rank[r.EntryID] = r
 	}
-	slices.Sort(changed)
 	// Raw: 4 and 3 are above the line. Normalised, the jurors agree, so
 	// each one's best two tie and the tie goes by raw mean: 4, then 8.
-	if !slices.Equal(changed, []int64{3, 8}) {
-		t.Fatalf("line changes %v, want [3 8]; rows %+v", changed, rows)
+	if rank[4].RawRank != 1 || rank[3].RawRank != 2 || rank[4].NormRank != 1 || rank[8].NormRank != 2 {
+		t.Fatalf("raw and normalised ranks %+v", rows)
+	}
+	// The two jurors share no entry: one group each.
+	if n := Components(js); n != 2 {
+		t.Fatalf("components %d", n)
+	}
+	// An entry is flagged when the methods put it on different sides.
+	for _, r := range rows {
+		sides := map[bool]bool{r.RawRank <= 2: true, r.NormRank <= 2: true, r.ModelRank <= 2: true}
+		if r.LineChanged != (len(sides) > 1) || r.Rank != r.ModelRank {
+			t.Fatalf("row %+v", r)
+		}
+	}
+	if !rank[3].LineChanged || !rank[8].LineChanged || rank[1].LineChanged {
+		t.Fatalf("line changes %+v", rows)
 	}
 	// Unscored entries rank last and are never flagged.
-	rows = rankCategory([]int64{1, 99}, js, norm, 1, 0, 5)
+	rows = rankCategory([]int64{1, 99}, js, norm, fit, 1, 0, 5)
 	if rows[1].EntryID != 99 || rows[1].Scored || rows[1].LineChanged || rows[1].Rank != 2 {
 		t.Fatalf("unscored row %+v", rows[1])
 	}
@@ -194,24 +206,16 @@ func TestNormalisation(t *testing.T) {
 func TestSimulate(t *testing.T) {
 	// Few runs keep the test quick; the seed makes it exact.
 	cfg := DefaultSim()
-	run := func(seed uint64) (raw, norm int) {
-		rng := rand.New(rand.NewPCG(seed, 0))
-		for range 20 {
-			r := Simulate(cfg, rng)
-			raw += r.Raw
-			norm += r.Normalised
-		}
-		return raw, norm
-	}
-	raw, norm := run(1)
-	if raw2, norm2 := run(1); raw != raw2 || norm != norm2 {
+	sc := Scenarios()[0]
+	run := func(seed uint64) SimSummary { return RunScenario(cfg, sc, 20, rand.New(rand.NewPCG(seed, 0))) }
+	a := run(1)
+	if b := run(1); a.Recall[MethodRaw] != b.Recall[MethodRaw] || a.Spearman[MethodModel] != b.Spearman[MethodModel] {
 		t.Fatal("the same seed gave different results")
 	}
-	if norm <= raw {
-		t.Fatalf("normalised picked %d of the true top, raw %d: normalisation should help", norm, raw)
-	}
-	if raw < 20*cfg.Winners/3 || norm > 20*cfg.Winners {
-		t.Fatalf("implausible picks raw=%d normalised=%d", raw, norm)
+	for _, m := range Methods() {
+		if r, rho := a.Recall[m], a.Spearman[m]; r < 0.5 || r > 1 || rho < 0.5 || rho > 1 {
+			t.Fatalf("implausible %s: recall %.3f, Spearman %.3f", m, r, rho)
+		}
 	}
 }
 
@@ -246,8 +250,24 @@ func BenchmarkAssignAndRank(b *testing.B) {
 			js = append(js, Judgement{Entry: p.Entry, Juror: p.Juror, Total: weightedTotal(criteria, sc)})
 		}
 		norm := normalisedTotals(js, lo, hi)
+		fit := fitModel(js, lo, hi)
 		for c := range 10 {
-			rankCategory(entries[c*100:(c+1)*100], js, norm, 5, lo, hi)
+			rankCategory(entries[c*100:(c+1)*100], js, norm, fit, 5, lo, hi)
+		}
+	}
+}
+
+func TestVoteNetwork(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.77":           "192.0.2.0/24",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2::/64":    "2001:db8:1:2::/64",
+		"::ffff:198.51.100.9":  "198.51.100.0/24",
+		"unknown":              "",
+		"":                     "",
+	} {
+		if got := VoteNetwork(in); got != want {
+			t.Errorf("VoteNetwork(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -82,25 +82,36 @@ type Ranked struct {
 	Scored bool `json:"scored"`
 	// Raw is the mean of the jurors' weighted totals.
 	Raw float64 `json:"raw"`
-	// Normalised is the mean of the leniency-corrected totals.
+	// Normalised is the mean of the per-juror standardised totals.
 	Normalised float64 `json:"normalised"`
+	// Model is the calibrated score (fitModel), with its uncertainty
+	// interval ModelLow–ModelHigh.
+	Model     float64 `json:"model"`
+	ModelLow  float64 `json:"model_low"`
+	ModelHigh float64 `json:"model_high"`
 	// Spread is the highest juror total less the lowest.
 	Spread float64 `json:"spread"`
-	// Rank orders by Normalised, RawRank by Raw; both start at 1.
-	Rank    int `json:"rank"`
-	RawRank int `json:"raw_rank"`
+	// Rank orders by DefaultMethod; RawRank by Raw, NormRank by
+	// Normalised, ModelRank by Model. All start at 1.
+	Rank      int `json:"rank"`
+	RawRank   int `json:"raw_rank"`
+	NormRank  int `json:"normalised_rank"`
+	ModelRank int `json:"model_rank"`
 	// LineChanged flags an entry that is above the winners' line by one
-	// method and below it by the other.
+	// method and below it by another.
 	LineChanged bool `json:"line_changed"`
+	// TooClose flags an entry whose model interval crosses the winners'
+	// line: another juror's review would help decide it.
+	TooClose bool `json:"too_close"`
 	// Disagreement flags an entry whose jurors' totals lie far apart.
 	Disagreement bool `json:"disagreement"`
 }
 
-// rankCategory ranks entries by their normalised score. js and norm are
-// the campaign's judgements and their normalised totals (normalisation
-// pools every category, since leniency belongs to the juror); line is the
-// category's number of winners.
-func rankCategory(entries []int64, js []Judgement, norm []float64, line int, lo, hi float64) []Ranked {
+// rankCategory ranks entries by DefaultMethod. js, norm and fit are the
+// campaign's judgements, their normalised totals and the model's fit
+// (both pool every category, since leniency belongs to the juror); line is
+// the category's number of winners.
+func rankCategory(entries []int64, js []Judgement, norm []float64, fit map[int64]Fit, line int, lo, hi float64) []Ranked {
 	rows := make(map[int64]*Ranked, len(entries))
 	lows, highs := map[int64]float64{}, map[int64]float64{}
 	for _, e := range entries {
@@ -130,22 +141,12 @@ func rankCategory(entries []int64, js []Judgement, norm []float64, line int, lo,
 			r.Normalised /= float64(r.Jurors)
 			r.Spread = highs[e] - lows[e]
 			r.Disagreement = r.Jurors >= 2 && r.Spread >= DisagreementShare*(hi-lo)
+			f := fit[e]
+			r.Model, r.ModelLow, r.ModelHigh = f.Score, f.Low, f.High
 		}
 		out = append(out, *r)
 	}
-	byRaw := func(a, b Ranked) int {
-		if c := cmp.Compare(b.Raw, a.Raw); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.Normalised, a.Normalised)
-	}
-	byNorm := func(a, b Ranked) int {
-		if c := cmp.Compare(b.Normalised, a.Normalised); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.Raw, a.Raw)
-	}
-	order := func(by func(a, b Ranked) int) func(a, b Ranked) int {
+	by := func(key func(Ranked) float64) func(a, b Ranked) int {
 		return func(a, b Ranked) int {
 			if a.Scored != b.Scored {
 				if a.Scored {
@@ -153,22 +154,58 @@ func rankCategory(entries []int64, js []Judgement, norm []float64, line int, lo,
 				}
 				return 1
 			}
-			if c := by(a, b); c != 0 {
+			if c := cmp.Compare(key(b), key(a)); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(b.Raw, a.Raw); c != 0 {
 				return c
 			}
 			return cmp.Compare(a.EntryID, b.EntryID)
 		}
 	}
-	slices.SortFunc(out, order(byRaw))
-	rawRank := make(map[int64]int, len(out))
-	for i, r := range out {
-		rawRank[r.EntryID] = i + 1
+	place := func(key func(Ranked) float64) map[int64]int {
+		slices.SortFunc(out, by(key))
+		m := make(map[int64]int, len(out))
+		for i, r := range out {
+			m[r.EntryID] = i + 1
+		}
+		return m
 	}
-	slices.SortFunc(out, order(byNorm))
+	keys := map[Method]func(Ranked) float64{
+		MethodRaw:          func(r Ranked) float64 { return r.Raw },
+		MethodStandardised: func(r Ranked) float64 { return r.Normalised },
+		MethodModel:        func(r Ranked) float64 { return r.Model },
+	}
+	rawRank, normRank := place(keys[MethodRaw]), place(keys[MethodStandardised])
+	modelRank := place(keys[MethodModel])
+	slices.SortFunc(out, by(keys[DefaultMethod]))
+	// The winners' line by the model lies halfway between the last entry
+	// above it and the first below.
+	cut, scored := math.NaN(), 0
+	for _, r := range out {
+		if r.Scored {
+			scored++
+		}
+	}
+	if line > 0 && scored > line {
+		var at, next float64
+		for _, r := range out {
+			switch modelRank[r.EntryID] {
+			case line:
+				at = r.Model
+			case line + 1:
+				next = r.Model
+			}
+		}
+		cut = (at + next) / 2
+	}
 	for i := range out {
-		out[i].Rank, out[i].RawRank = i+1, rawRank[out[i].EntryID]
-		if line > 0 && out[i].Scored {
-			out[i].LineChanged = (out[i].Rank <= line) != (out[i].RawRank <= line)
+		r := &out[i]
+		r.Rank, r.RawRank, r.NormRank, r.ModelRank = i+1, rawRank[r.EntryID], normRank[r.EntryID], modelRank[r.EntryID]
+		if line > 0 && r.Scored {
+			above := r.Rank <= line
+			r.LineChanged = above != (r.RawRank <= line) || above != (r.NormRank <= line) || above != (r.ModelRank <= line)
+			r.TooClose = !math.IsNaN(cut) && r.ModelLow < cut && cut < r.ModelHigh
 		}
 	}
 	return out

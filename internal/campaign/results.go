@@ -26,9 +26,15 @@ type Decision struct {
 
 // Ranking is the working result of a campaign, for the programme admins.
 type Ranking struct {
-	CampaignID int64             `json:"campaign_id"`
-	ScaleMin   float64           `json:"scale_min"`
-	ScaleMax   float64           `json:"scale_max"`
+	CampaignID int64   `json:"campaign_id"`
+	ScaleMin   float64 `json:"scale_min"`
+	ScaleMax   float64 `json:"scale_max"`
+	// Method is what the rows are ordered by (DefaultMethod).
+	Method Method `json:"method"`
+	// Panels counts the groups of jurors whose scores are linked through
+	// shared entries (Components); above 1, leniency and batch quality
+	// cannot be told apart between the groups and the ranking warns.
+	Panels     int               `json:"panels"`
 	Categories []CategoryRanking `json:"categories"`
 }
 
@@ -49,6 +55,8 @@ type RankingRow struct {
 	OrgID            int64     `json:"org_id"`
 	Decision         *Decision `json:"decision,omitempty"`
 	FeedbackApproved bool      `json:"feedback_approved"`
+	// Reopened counts reviews of the entry reopened after submission.
+	Reopened int `json:"reopened,omitempty"`
 }
 
 // OrgCount is an organisation with how many deeds it published in the
@@ -117,6 +125,7 @@ func (s *Service) ranking(ctx context.Context, c *Campaign) (*Ranking, error) {
 	}
 	lo, hi := scaleOf(c.Criteria)
 	norm := normalisedTotals(js, lo, hi)
+	fit := fitModel(js, lo, hi)
 	entries, err := s.entriesOf(ctx, s.db, "campaign_id = ?", c.ID)
 	if err != nil {
 		return nil, err
@@ -129,11 +138,15 @@ func (s *Service) ranking(ctx context.Context, c *Campaign) (*Ranking, error) {
 	if err != nil {
 		return nil, fmt.Errorf("campaign %d: feedback: %w", c.ID, err)
 	}
+	reopened, err := s.reopenedCounts(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
 	byID := map[int64]*Entry{}
 	for i := range entries {
 		byID[entries[i].ID] = &entries[i]
 	}
-	r := &Ranking{CampaignID: c.ID, ScaleMin: lo, ScaleMax: hi, Categories: []CategoryRanking{}}
+	r := &Ranking{CampaignID: c.ID, ScaleMin: lo, ScaleMax: hi, Method: DefaultMethod, Panels: Components(js), Categories: []CategoryRanking{}}
 	for _, cat := range c.Categories {
 		cr := CategoryRanking{Category: cat, Rows: []RankingRow{}}
 		if cat.Rule == RuleMostDeeds {
@@ -149,10 +162,10 @@ func (s *Service) ranking(ctx context.Context, c *Campaign) (*Ranking, error) {
 				ids = append(ids, e.ID)
 			}
 		}
-		for _, rk := range rankCategory(ids, js, norm, cat.Winners, lo, hi) {
+		for _, rk := range rankCategory(ids, js, norm, fit, cat.Winners, lo, hi) {
 			e := byID[rk.EntryID]
 			row := RankingRow{Ranked: rk, Title: e.Title, OrgName: e.OrgName, DeedID: e.DeedID, OrgID: e.OrgID,
-				FeedbackApproved: slices.Contains(approved, e.ID)}
+				FeedbackApproved: slices.Contains(approved, e.ID), Reopened: reopened[e.ID]}
 			if d, ok := decisions[e.ID]; ok {
 				row.Decision = &d
 			}

@@ -49,6 +49,10 @@ type Review struct {
 	// Total is the weighted mean of the scores, on the criteria's scale;
 	// 0 until every criterion is scored.
 	Total float64 `json:"total"`
+	// Reopened counts how often a programme admin reopened the submitted
+	// review for a change; ReopenReason is the latest reason.
+	Reopened     int    `json:"reopened,omitempty"`
+	ReopenReason string `json:"reopen_reason,omitempty"`
 }
 
 // Submitted reports whether the juror has finished the review.
@@ -56,7 +60,10 @@ func (r *Review) Submitted() bool { return r.SubmittedAt != nil }
 
 // SaveReview stores a juror's scores, comments and private note on an
 // entry during the judging window. Bad input changes nothing: every score
-// is checked before any is written, so what was scored before stays.
+// is checked before any is written, so what was scored before stays. A
+// submitted review is locked: the juror has seen the others' scores, so a
+// change to a score or comment needs a programme admin to reopen it
+// (ReopenReview); only a criterion added since may still be scored.
 func (s *Service) SaveReview(ctx context.Context, u *user.User, entryID int64, in ReviewInput) error {
 	e, c, st, err := s.entryAs(ctx, u, entryID)
 	if err != nil {
@@ -112,6 +119,9 @@ func (s *Service) SaveReview(ctx context.Context, u *user.User, entryID int64, i
 		}
 		for _, sc := range in.Scores {
 			prev, ok := have[sc.CriterionID]
+			if ok && old.Submitted() && prev != Score(sc) {
+				return FieldErrors{"entry": ErrKeyReviewLocked}
+			}
 			if ok {
 				if prev == (Score(sc)) {
 					continue
@@ -175,7 +185,8 @@ func (s *Service) SaveReview(ctx context.Context, u *user.User, entryID int64, i
 func (s *Service) reviewOf(ctx context.Context, q store.Querier, entryID, jurorID int64) (*Review, error) {
 	r := &Review{JurorID: jurorID, Scores: []Score{}}
 	var at sql.NullTime
-	err := q.QueryRow(ctx, `SELECT note, submitted_at FROM campaign_reviews WHERE entry_id = ? AND user_id = ?`, entryID, jurorID).Scan(&r.Note, &at)
+	err := q.QueryRow(ctx, `SELECT note, submitted_at, reopened, reopen_reason FROM campaign_reviews WHERE entry_id = ? AND user_id = ?`,
+		entryID, jurorID).Scan(&r.Note, &at, &r.Reopened, &r.ReopenReason)
 	if err != nil && err != sql.ErrNoRows {
 		return nil, fmt.Errorf("campaign: review: %w", err)
 	}
@@ -230,7 +241,7 @@ func (s *Service) counted(ctx context.Context, c *Campaign, entryID int64) ([]Re
 		if err != nil {
 			return nil, err
 		}
-		out[i].Scores = full.Scores
+		out[i].Scores, out[i].Reopened, out[i].ReopenReason = full.Scores, full.Reopened, full.ReopenReason
 		out[i].Total = weightedTotal(c.Criteria, full.Scores)
 	}
 	return out, nil

@@ -9,10 +9,15 @@ import (
 	"github.com/tekotori/tekotori/internal/user"
 )
 
-// Vote casts u's audience vote for an entry: one vote per signed-in
-// account per category, during the vote window. Who voted for what is not
-// written to the audit log, which the programme admins read; refusals are.
-func (s *Service) Vote(ctx context.Context, u *user.User, entryID int64) error {
+// Vote casts u's audience vote for an entry: one vote per person per
+// category, during the vote window. A vote counts people, so only an
+// account whose e-mail address is confirmed votes (one address, one
+// person), and nobody votes for their own deed or organisation. client is
+// the voter's address as the handler saw it; only its network is kept
+// (see VoteNetwork), to flag bursts of new accounts (VoteFlags). Who voted
+// for what is not written to the audit log, which the programme admins
+// read; refusals are.
+func (s *Service) Vote(ctx context.Context, u *user.User, entryID int64, client string) error {
 	e, c, st, err := s.entryAs(ctx, u, entryID)
 	if err != nil {
 		return err
@@ -30,6 +35,10 @@ func (s *Service) Vote(ctx context.Context, u *user.User, entryID int64) error {
 		return s.refused(ctx, u, c, subject, FieldErrors{"entry": ErrKeyRuleCategory})
 	case !c.Vote.Contains(now):
 		return s.refused(ctx, u, c, subject, FieldErrors{"entry": ErrKeyWindowClosed})
+	case !u.Verified():
+		return s.refused(ctx, u, c, subject, FieldErrors{"entry": ErrKeyVoteUnverified})
+	case ownEntry(u, e):
+		return s.refused(ctx, u, c, subject, FieldErrors{"entry": ErrKeyVoteOwn})
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var n int
@@ -39,8 +48,8 @@ func (s *Service) Vote(ctx context.Context, u *user.User, entryID int64) error {
 		if n > 0 {
 			return FieldErrors{"entry": ErrKeyAlreadyVoted}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO campaign_votes (campaign_id, category_id, entry_id, user_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-			c.ID, e.CategoryID, e.ID, u.ID, now)
+		_, err := tx.Exec(ctx, `INSERT INTO campaign_votes (campaign_id, category_id, entry_id, user_id, client_net, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			c.ID, e.CategoryID, e.ID, u.ID, VoteNetwork(client), now)
 		if store.IsUniqueViolation(err) {
 			// Two requests at once: the unique index lets only one through.
 			return FieldErrors{"entry": ErrKeyAlreadyVoted}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/media"
 	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/store"
@@ -1145,4 +1146,55 @@ func p5(t *testing.T, s *deed.Service, ctx context.Context) int64 {
 		t.Fatalf("find L-5: %v %+v", err, p.Items)
 	}
 	return p.Items[0].ID
+}
+
+// Send checks a whole submission before it saves anything: incomplete
+// content and a repeat of a published deed leave no row; the author's word
+// that it is other work lets it through.
+func TestSendChecksBeforeSaving(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		if err := e.a.StartSearch(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { e.a.Close() })
+		c := fullContent(e.kangasala.ID)
+		c.Title = "Kotihoidon toiminnanohjaus ja reittien suunnittelu"
+		c.Summary = "Kotihoidon käynnit suunnitellaan toiminnanohjausjärjestelmällä, ja reitit lyhenivät."
+		c.Need = "Kotihoidon käynnit kasautuivat aamuihin ja hoitajat ajoivat pitkiä reittejä."
+		c.Solution = "Toiminnanohjausjärjestelmä jakaa käynnit ja suunnittelee reitit."
+		pub, err := e.s.Send(e.ctx, e.member, 0, c, deed.SubmitOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.s.Publish(e.ctx, e.moderator, pub.ID); err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			var n int
+			if err := db.QueryRow(e.ctx, `SELECT COUNT(*) FROM deeds`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := count()
+		incomplete := c
+		incomplete.Need = ""
+		fe := fieldErrors(t, func() error { _, err := e.s.Send(e.ctx, e.colleague, 0, incomplete, deed.SubmitOptions{}); return err }())
+		if fe["need"] == "" {
+			t.Fatalf("errors %v", fe)
+		}
+		_, err = e.s.Send(e.ctx, e.colleague, 0, c, deed.SubmitOptions{})
+		var la *deed.LookAlikesError
+		if !errors.As(err, &la) || len(la.IDs) == 0 || la.IDs[0] != pub.ID || !errors.Is(err, fault.Conflict) {
+			t.Fatalf("a repeat of a published deed: %v", err)
+		}
+		if n := count(); n != before {
+			t.Fatalf("refused submissions saved %d deeds", n-before)
+		}
+		d, err := e.s.Send(e.ctx, e.colleague, 0, c, deed.SubmitOptions{NotLookAlike: true})
+		if err != nil || d.State != deed.Submitted {
+			t.Fatalf("confirmed as other work: %+v, %v", d, err)
+		}
+	})
 }

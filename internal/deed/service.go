@@ -25,6 +25,9 @@ type Service struct {
 	// OnChange, when set, runs after every committed write of a deed, so
 	// that this node's search index sees the change at once.
 	OnChange func(ctx context.Context)
+	// LookAlikes, when set, stops a submission that repeats a published
+	// deed until its author confirms it does not (Send).
+	LookAlikes LookAlikeFinder
 }
 
 // inTx runs a write and tells OnChange about it once it is committed.
@@ -333,9 +336,8 @@ func (s *Service) Save(ctx context.Context, u *user.User, id int64, c Content) (
 	return s.Get(ctx, u, id)
 }
 
-// Submit sends a draft or returned deed to moderation, after saving c into
-// it. The deed must be complete.
-func (s *Service) Submit(ctx context.Context, u *user.User, id int64, c Content) (*Deed, error) {
+// submittable is deed id when u may send it to moderation with content c.
+func (s *Service) submittable(ctx context.Context, u *user.User, id int64, c Content) (*Deed, error) {
 	d, err := s.Get(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -348,6 +350,16 @@ func (s *Service) Submit(ctx context.Context, u *user.User, id int64, c Content)
 	}
 	if c.OrgID != d.OrgID && !CanCreateFor(u, c.OrgID) {
 		return nil, FieldErrors{"org": "error.org_forbidden"}
+	}
+	return d, nil
+}
+
+// Submit sends a draft or returned deed to moderation, after saving c into
+// it. The deed must be complete.
+func (s *Service) Submit(ctx context.Context, u *user.User, id int64, c Content) (*Deed, error) {
+	d, err := s.submittable(ctx, u, id, c)
+	if err != nil {
+		return nil, err
 	}
 	vocab, err := s.check(ctx, u, &c, ModeSubmit, d.ID)
 	if err != nil {

@@ -119,6 +119,7 @@ var langs = []string{"fi", "sv", "en"}
 // of the ranking then come from one more pass over the matching documents.
 func (s *Searcher) Search(req Request) Result {
 	start := time.Now()
+	req = req.Capped()
 	ix := s.ix
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -2,10 +2,13 @@ package search
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/analysis"
+	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/store"
 )
 
@@ -22,6 +25,37 @@ type Item struct {
 	Score   float64
 	Title   []Segment
 	Snippet []Segment
+	Deed    Listing
+}
+
+// Listing is what a result list shows of a deed besides its text, read
+// together with the text of the whole page in one query.
+type Listing struct {
+	ID           int64
+	Ref          string
+	Slug         string
+	Lang         string
+	Title        string
+	Summary      string
+	State        string
+	Status       string
+	Sector       string
+	Themes       []string
+	ClientGroups []string
+	Year         int
+	OrgCode      string
+	OrgName      i18n.Text
+	Municipality *Place
+	Region       *Place
+	County       *Place
+	PublishedAt  *time.Time
+	UpdatedAt    time.Time
+}
+
+// Place is a coded place with its names.
+type Place struct {
+	Code string
+	Name i18n.Text
 }
 
 // Page is a searched page: the result with snippets for its hits.
@@ -33,9 +67,13 @@ type Page struct {
 // snippetTokens is how many words a snippet shows.
 const snippetTokens = 32
 
-// Search runs req and adds highlighted titles and snippets to the hits.
+// Search runs req and reads the hits' text and listing in one query,
+// adding highlighted titles and snippets. A hit that is no longer
+// published (changed since the index saw it, on another node a moment
+// ago) is left out and the total counts one less.
 func (s *Service) Search(ctx context.Context, req Request) (*Page, error) {
-	res := s.cur.Load().Search(req)
+	sr := s.cur.Load()
+	res := sr.Search(req)
 	p := &Page{Result: res}
 	if len(res.Hits) == 0 {
 		return p, nil
@@ -44,21 +82,25 @@ func (s *Service) Search(ctx context.Context, req Request) (*Page, error) {
 	for i, h := range res.Hits {
 		ids[i] = h.DeedID
 	}
-	srcs, err := s.readText(ctx, ids)
+	found, err := s.readHits(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]*Source{}
-	for _, src := range srcs {
-		byID[src.DeedID] = src
-	}
-	match := s.cur.Load().matcher(res.Query, res.Corrected)
+	match := sr.matcher(res.Query, res.Corrected)
+	var gone []int64
 	for _, h := range res.Hits {
-		it := Item{DeedID: h.DeedID, Score: h.Score}
-		if src := byID[h.DeedID]; src != nil {
-			it.Title, it.Snippet = Highlight(src, func(token string) bool { return match(src.Lang, token) })
+		hit := found[h.DeedID]
+		if hit == nil {
+			gone = append(gone, h.DeedID)
+			continue
 		}
+		it := Item{DeedID: h.DeedID, Score: h.Score, Deed: hit.listing}
+		it.Title, it.Snippet = Highlight(hit.src, func(token string) bool { return match(hit.src.Lang, token) })
 		p.Items = append(p.Items, it)
+	}
+	if len(gone) > 0 {
+		p.Total = max(0, p.Total-len(gone))
+		s.log.Info("search hits no longer published left out", "deeds", gone)
 	}
 	return p, nil
 }
@@ -197,26 +239,85 @@ func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, toke
 	}
 }
 
-// readText reads the deeds' text for highlighting: only what Highlight
-// shows, in one query.
-func (s *Service) readText(ctx context.Context, ids []any) ([]*Source, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, lang, title, summary, need, solution, results, lessons, adoption, partners
-		FROM deeds WHERE id IN (`+store.Placeholders(len(ids))+`)`, ids...)
+type foundHit struct {
+	src     *Source
+	listing Listing
+}
+
+// hitSelect reads what a result page shows of a deed: the text that is
+// highlighted and the listing, its themes and client groups aggregated so
+// that the whole page is one query. (string_agg with ORDER BY works on
+// PostgreSQL and on SQLite from 3.44; slugs hold no commas.)
+const hitSelect = `SELECT d.id, d.ref, d.slug, d.lang, d.state, d.status, COALESCE(d.year_started, 0),
+	d.title, d.summary, d.need, d.solution, d.results, d.lessons, d.adoption, d.partners,
+	COALESCE(s.slug, ''), o.code, o.name_fi, o.name_sv, o.name_en,
+	COALESCE(d.municipality_code, ''), COALESCE(m.name_fi, ''), COALESCE(m.name_sv, ''), COALESCE(m.language, ''),
+	COALESCE(d.region_code, ''), COALESCE(r.name_fi, ''), COALESCE(r.name_sv, ''), COALESCE(r.name_en, ''),
+	COALESCE(d.county_code, ''), COALESCE(c.name_fi, ''), COALESCE(c.name_sv, ''), COALESCE(c.name_en, ''),
+	d.published_at, d.updated_at,
+	COALESCE((SELECT string_agg(t.slug, ',' ORDER BY t.position, t.id) FROM deed_terms dt JOIN terms t ON t.id = dt.term_id
+		WHERE dt.deed_id = d.id AND t.kind = 'theme'), ''),
+	COALESCE((SELECT string_agg(t.slug, ',' ORDER BY t.position, t.id) FROM deed_terms dt JOIN terms t ON t.id = dt.term_id
+		WHERE dt.deed_id = d.id AND t.kind = 'client_group'), '')
+FROM deeds d
+JOIN organisations o ON o.id = d.org_id
+LEFT JOIN terms s ON s.id = d.sector_id
+LEFT JOIN municipalities m ON m.code = d.municipality_code
+LEFT JOIN regions r ON r.code = d.region_code
+LEFT JOIN counties c ON c.code = d.county_code`
+
+// readHits reads the published deeds among ids for a result page.
+func (s *Service) readHits(ctx context.Context, ids []any) (map[int64]*foundHit, error) {
+	rows, err := s.db.Query(ctx, hitSelect+` WHERE d.state = 'published' AND d.id IN (`+store.Placeholders(len(ids))+`)`, ids...)
 	if err != nil {
-		return nil, fmt.Errorf("search: read text: %w", err)
+		return nil, fmt.Errorf("search: read hits: %w", err)
 	}
 	defer rows.Close()
-	var out []*Source
+	out := map[int64]*foundHit{}
 	for rows.Next() {
 		src := &Source{Body: make([]string, 6)}
+		var l Listing
 		b := src.Body
-		if err := rows.Scan(&src.DeedID, &src.Lang, &src.Title, &src.Summary, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]); err != nil {
-			return nil, fmt.Errorf("search: read text: %w", err)
+		var mun, munFI, munSV, munLang, region, regFI, regSV, regEN, county, ctyFI, ctySV, ctyEN, themes, groups string
+		var published sql.NullTime
+		if err := rows.Scan(&l.ID, &l.Ref, &l.Slug, &l.Lang, &l.State, &l.Status, &l.Year,
+			&src.Title, &src.Summary, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+			&l.Sector, &l.OrgCode, &l.OrgName.FI, &l.OrgName.SV, &l.OrgName.EN,
+			&mun, &munFI, &munSV, &munLang, &region, &regFI, &regSV, &regEN, &county, &ctyFI, &ctySV, &ctyEN,
+			&published, &l.UpdatedAt, &themes, &groups); err != nil {
+			return nil, fmt.Errorf("search: read hits: %w", err)
 		}
-		out = append(out, src)
+		src.DeedID, src.Lang = l.ID, l.Lang
+		l.Title, l.Summary = src.Title, src.Summary
+		if published.Valid {
+			t := published.Time
+			l.PublishedAt = &t
+		}
+		if mun != "" {
+			en := munFI
+			if strings.HasPrefix(munLang, "sv") {
+				en = munSV
+			}
+			l.Municipality = &Place{Code: mun, Name: i18n.Text{FI: munFI, SV: munSV, EN: en}}
+		}
+		if region != "" {
+			l.Region = &Place{Code: region, Name: i18n.Text{FI: regFI, SV: regSV, EN: regEN}}
+		}
+		if county != "" {
+			l.County = &Place{Code: county, Name: i18n.Text{FI: ctyFI, SV: ctySV, EN: ctyEN}}
+		}
+		l.Themes, l.ClientGroups = splitSlugs(themes), splitSlugs(groups)
+		out[l.ID] = &foundHit{src: src, listing: l}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search: read text: %w", err)
+		return nil, fmt.Errorf("search: read hits: %w", err)
 	}
 	return out, nil
+}
+
+func splitSlugs(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
 }

@@ -29,9 +29,22 @@ type Service struct {
 
 	cur atomic.Pointer[Searcher]
 
-	mu      sync.Mutex // serialises catch-up and rebuilds
+	// mu serialises applying changes to the current index and swapping
+	// in a rebuilt one; it is held only for as long as that takes, never
+	// while an index is built, so deed saves (which catch up at once) do
+	// not wait for a rebuild.
+	mu      sync.Mutex
 	lastSeq int64
 	gen     string // the rebuild generation this index was built for
+
+	// building allows one rebuild at a time on this node.
+	building sync.Mutex
+	// bg is the context background rebuilds run in: it ends when the
+	// service is stopped, not when the request that set one off ends.
+	bg context.Context
+	// afterBuild, when set (by tests), runs after a rebuild has read
+	// every deed and before it swaps the new index in.
+	afterBuild func()
 
 	// Awards, when set, gives the award labels of deeds for the award
 	// facet; campaigns provide it.
@@ -77,6 +90,7 @@ const (
 // change sequence until ctx ends, so that a change made on another node
 // shows here within pollInterval.
 func (s *Service) Start(ctx context.Context) error {
+	s.bg = ctx
 	prev, err := s.recordedAnalyser(ctx)
 	if err != nil {
 		return err
@@ -140,12 +154,44 @@ func (s *Service) Status() Status {
 // IndexStats describes the current index's memory.
 func (s *Service) IndexStats() Stats { return s.cur.Load().ix.Stats() }
 
-// Rebuild builds a fresh index of every published deed and swaps it in;
-// searches keep using the old one meanwhile.
+// Rebuild builds a fresh index of every published deed and swaps it in.
+// The old index keeps answering searches and taking changes meanwhile;
+// the changes made while the new one was built are then replayed onto it
+// from the deeds' change sequence, so none is lost. One rebuild runs at a
+// time: a second caller waits for the first and then builds again.
 func (s *Service) Rebuild(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.building.Lock()
+	defer s.building.Unlock()
+	return s.rebuild(ctx)
+}
+
+// rebuildInBackground starts a rebuild unless one is running already; a
+// rebuild that was asked for meanwhile is noticed on a later catch-up,
+// as the generation it read will be behind.
+func (s *Service) rebuildInBackground(ctx context.Context, why string) {
+	if !s.building.TryLock() {
+		return
+	}
+	s.log.Info("search index rebuilding in the background", "why", why)
+	if s.bg != nil {
+		ctx = s.bg
+	} else {
+		ctx = context.WithoutCancel(ctx)
+	}
+	go func() {
+		defer s.building.Unlock()
+		if err := s.rebuild(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("search rebuild failed", "err", err)
+		}
+	}()
+}
+
+// rebuild does the work of Rebuild; the caller holds s.building.
+func (s *Service) rebuild(ctx context.Context) error {
 	start := time.Now()
+	// Every change up to seq is in what the build reads: a change is
+	// committed with the sequence number it moves the counter to, so one
+	// the build cannot see has a higher number and is replayed below.
 	var seq int64
 	if err := s.db.QueryRow(ctx, `SELECT n FROM counters WHERE name = 'deeds'`).Scan(&seq); err != nil {
 		return fmt.Errorf("search: read sequence: %w", err)
@@ -172,8 +218,26 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	if err := ix.FileError(); err != nil {
 		s.log.Warn("search index kept in memory", "err", err)
 	}
+	if s.afterBuild != nil {
+		s.afterBuild()
+	}
+	// Replay what changed during the build, first without the lock (it
+	// may be much after a long build), then the rest under it, so that
+	// nothing slips between the replay and the swap.
+	if seq, err = s.apply(ctx, ix, seq); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	seq, err = s.apply(ctx, ix, seq)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	// Searches still running on the old index finish on it; its mapped
+	// file goes when nothing refers to it any more.
 	s.cur.Store(NewSearcher(ix, s.an))
 	s.lastSeq, s.gen = seq, gen
+	s.mu.Unlock()
 	if _, err := s.db.Exec(ctx, `INSERT INTO search_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 		metaAnalyser, s.an.Name()); err != nil {
 		return fmt.Errorf("search: write meta: %w", err)
@@ -212,32 +276,53 @@ func (s *Service) RequestRebuild(ctx context.Context) error {
 
 // CatchUp applies every deed change since the last one seen: published
 // deeds are (re)indexed, others removed. The node that made a change calls
-// it at once; the others on their next poll.
+// it at once; the others on their next poll. When a rebuild was asked for,
+// it is started in the background and the current index keeps being
+// caught up meanwhile.
 func (s *Service) CatchUp(ctx context.Context) error {
 	gen, err := s.meta(ctx, metaGeneration)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	if gen != s.gen {
-		s.mu.Unlock()
-		s.log.Info("search rebuild requested", "generation", gen)
-		return s.Rebuild(ctx)
-	}
 	defer s.mu.Unlock()
-	rows, err := s.db.Query(ctx, `SELECT id, seq, state FROM deeds WHERE seq > ? ORDER BY seq`, s.lastSeq)
+	if gen != s.gen {
+		s.rebuildInBackground(ctx, "requested")
+	}
+	ix := s.cur.Load().ix
+	seq, err := s.apply(ctx, ix, s.lastSeq)
 	if err != nil {
-		return fmt.Errorf("search: changes: %w", err)
+		return err
+	}
+	if seq == s.lastSeq {
+		return nil
+	}
+	s.lastSeq = seq
+	// Replaced documents stay in the postings until a rebuild, and new
+	// ones pile up in segments of their own: rebuild when they have made
+	// the index much larger or slower than a fresh one.
+	if ix.Fragmented() {
+		s.rebuildInBackground(ctx, "fragmented")
+	}
+	return nil
+}
+
+// apply puts into ix every deed change after since and returns the last
+// sequence number applied.
+func (s *Service) apply(ctx context.Context, ix *Index, since int64) (int64, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, seq, state FROM deeds WHERE seq > ? ORDER BY seq`, since)
+	if err != nil {
+		return since, fmt.Errorf("search: changes: %w", err)
 	}
 	var publish []any
 	var remove []int64
-	maxSeq := s.lastSeq
+	maxSeq := since
 	for rows.Next() {
 		var id, seq int64
 		var state string
 		if err := rows.Scan(&id, &seq, &state); err != nil {
 			rows.Close()
-			return fmt.Errorf("search: changes: %w", err)
+			return since, fmt.Errorf("search: changes: %w", err)
 		}
 		maxSeq = max(maxSeq, seq)
 		if state == "published" {
@@ -248,12 +333,8 @@ func (s *Service) CatchUp(ctx context.Context) error {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("search: changes: %w", err)
+		return since, fmt.Errorf("search: changes: %w", err)
 	}
-	if maxSeq == s.lastSeq {
-		return nil
-	}
-	ix := s.cur.Load().ix
 	for _, id := range remove {
 		ix.Remove(id)
 	}
@@ -261,21 +342,10 @@ func (s *Service) CatchUp(ctx context.Context) error {
 		batch := publish[:min(len(publish), 200)]
 		publish = publish[len(batch):]
 		if _, err := s.load(ctx, ix, "d.id IN ("+store.Placeholders(len(batch))+")", batch...); err != nil {
-			return err
+			return since, err
 		}
 	}
-	s.lastSeq = maxSeq
-	// Replaced documents stay in the postings until a rebuild, and new
-	// ones pile up in segments of their own: rebuild when they have made
-	// the index much larger or slower than a fresh one.
-	if ix.Fragmented() {
-		go func() {
-			if err := s.Rebuild(context.WithoutCancel(ctx)); err != nil {
-				s.log.Warn("search rebuild failed", "err", err)
-			}
-		}()
-	}
-	return nil
+	return maxSeq, nil
 }
 
 // load reads the deeds matching where, analyses them on every core as they

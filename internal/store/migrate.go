@@ -54,6 +54,13 @@ func loadMigrations(d Dialect) ([]migration, error) {
 		ms = append(ms, migration{version: v, name: name, sql: string(body)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	// Two files of one number would pass as one: the second would look
+	// applied already and never run.
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("store: migrations %s and %s share the number %d", ms[i-1].name, ms[i].name, ms[i].version)
+		}
+	}
 	return ms, nil
 }
 
@@ -127,4 +134,27 @@ func (db *DB) applyMigration(ctx context.Context, conn *sql.Conn, m migration, l
 		log.Info("applied migration", "engine", db.Dialect, "migration", m.name)
 	}
 	return nil
+}
+
+// LatestMigration is the highest migration number this build knows for
+// dialect d: a database (or a backup) at a higher one comes from a newer
+// version of the platform.
+func LatestMigration(d Dialect) (int, error) {
+	ms, err := loadMigrations(d)
+	if err != nil {
+		return 0, err
+	}
+	if len(ms) == 0 {
+		return 0, nil
+	}
+	return ms[len(ms)-1].version, nil
+}
+
+// SchemaVersion is the highest migration applied to db.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	if err := db.QueryRow(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return int(v.Int64), nil
 }

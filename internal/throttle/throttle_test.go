@@ -113,3 +113,52 @@ func TestBackoffGrows(t *testing.T) {
 		}
 	})
 }
+
+// A gate lets a client's first quarter through on each node without the
+// database and holds the rest to the limit across nodes.
+func TestGateHoldsAcrossNodes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := &clock{t: time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)}
+		a, b := throttle.New(db), throttle.New(db)
+		a.SetClock(clk.now)
+		b.SetClock(clk.now)
+		ga, gb := a.NewGate("search", 40, time.Minute), b.NewGate("search", 40, time.Minute)
+		allowed := 0
+		for i := range 200 {
+			g := ga
+			if i%2 == 1 {
+				g = gb
+			}
+			d, err := g.Allow(ctx, "203.0.113.7")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Allowed {
+				allowed++
+			}
+		}
+		// Each node passes 10 on its own; the database passes 30 more.
+		if allowed != 50 {
+			t.Fatalf("%d of 200 allowed with a limit of 40 on two nodes", allowed)
+		}
+		var rows int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM throttle`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if rows != 1 {
+			t.Fatalf("%d counters", rows)
+		}
+		// A light client never reaches the database.
+		if d, _ := ga.Allow(ctx, "198.51.100.1"); !d.Allowed {
+			t.Fatal("light client refused")
+		}
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM throttle`).Scan(&rows); err != nil || rows != 1 {
+			t.Fatalf("%d counters, %v", rows, err)
+		}
+		clk.add(time.Minute)
+		if d, _ := gb.Allow(ctx, "203.0.113.7"); !d.Allowed {
+			t.Fatal("next window refused")
+		}
+	})
+}

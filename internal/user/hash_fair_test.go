@@ -46,9 +46,10 @@ func TestHashQueueIsFairBetweenClients(t *testing.T) {
 	if _, err := h.Hash(WithClient(context.Background(), "198.51.100.4"), "oikea salasana"); err != nil {
 		t.Fatal(err)
 	}
-	// While the real sign-in ran, the flood could finish at most the hash
-	// it had running and one more.
-	if ahead := floodDone.Load() - before; ahead > 2 {
+	// The flood runs one hash at a time beside the real one, so it finishes
+	// a few while that one runs (more when the machine is busy); waiting
+	// behind it, as first come first served would, means about 38.
+	if ahead := floodDone.Load() - before; ahead >= 12 {
 		t.Fatalf("%d of the flood's hashes finished while the other client waited for one", ahead)
 	}
 	wg.Wait()

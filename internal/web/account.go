@@ -58,7 +58,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	u, err := s.app.Users.SignIn(r.Context(), d.Email, r.PostFormValue("password"), s.clientAddr(r))
 	var throttled *user.ThrottledError
 	if errors.As(err, &throttled) {
-		s.log.Warn("sign-in throttled", "client", s.clientAddr(r), "wait", throttled.Wait)
+		s.log.WarnContext(r.Context(), "sign-in throttled", "client", s.clientAddr(r), "wait", throttled.Wait)
 		secs := int(max(throttled.Wait, time.Second).Round(time.Second) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		v.setErrors(map[string]string{"email": "error.signin_throttled|" + waitText(v, secs)}, nil)
@@ -95,7 +95,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := s.app.Users.DeleteSession(r.Context(), c.Value); err != nil {
-			s.log.Warn("delete session", "err", err)
+			s.log.WarnContext(r.Context(), "delete session", "err", err)
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
@@ -132,7 +132,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if !dec.Allowed {
-				s.log.Warn("registrations over the limit", "client", s.clientAddr(r))
+				s.log.WarnContext(r.Context(), "registrations over the limit", "client", s.clientAddr(r))
 				s.tooMany(w, r, dec.RetryAfter)
 				return
 			}

@@ -36,17 +36,14 @@ func (s *Server) linkMail(lang, kind string) user.Mail {
 // answered already (429).
 func (s *Server) allowMail(w http.ResponseWriter, r *http.Request, email string) bool {
 	ctx := r.Context()
-	for _, k := range []struct {
-		name  string
-		limit int
-	}{{"mail-client:" + s.clientAddr(r), mailRequestsPerClient}, {"mail-address:" + user.NormalizeEmail(email), mailRequestsPerAddress}} {
+	for _, k := range []namedLimit{{"mail-client:" + s.clientAddr(r), mailRequestsPerClient}, {"mail-address:" + user.NormalizeEmail(email), mailRequestsPerAddress}} {
 		d, err := s.app.Limits.Allow(ctx, k.name, k.limit, time.Hour)
 		if err != nil {
 			s.serverError(w, r, err)
 			return false
 		}
 		if !d.Allowed {
-			s.log.Warn("mail requests over the limit", "limit", k.name)
+			s.log.WarnContext(r.Context(), "mail requests over the limit", "limit", k.name)
 			s.tooMany(w, r, d.RetryAfter)
 			return false
 		}

@@ -203,7 +203,7 @@ func (s *Server) accountDelete(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, errs, nil)
 		return
 	}
-	s.log.Info("account deleted", "user", u.ID)
+	s.log.InfoContext(r.Context(), "account deleted", "user", u.ID)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
 	http.Redirect(w, r, "/?msg=account_deleted", http.StatusSeeOther)
@@ -263,6 +263,6 @@ func (s *Server) accountData(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
-		s.log.Warn("account data", "err", err)
+		s.log.WarnContext(r.Context(), "account data", "err", err)
 	}
 }

@@ -184,3 +184,20 @@ func TestAccountPage(t *testing.T) {
 		mailedLink(t, s, "a@example.org", "/account/verify?token=")
 	})
 }
+
+// sessionOf gives c a session of email's account made directly, for an
+// account that cannot sign in through the form.
+func (c *client) sessionOf(email string, s *site) {
+	c.t.Helper()
+	ctx := context.Background()
+	u, err := s.app.Users.ByEmail(ctx, email)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	token, _, err := s.app.Users.CreateSession(ctx, u.ID)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	base, _ := url.Parse(c.base)
+	c.hc.Jar.SetCookies(base, []*http.Cookie{{Name: "tekotori_session", Value: token, Path: "/"}})
+}

@@ -150,6 +150,6 @@ func (s *Server) siteAuditCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.app.Audit.WriteCSV(r.Context(), u, f, w, func(a string) string { return v.T("audit.action." + a) }); err != nil {
 		// The header is out: all that is left is to log it.
-		s.log.Error("audit csv failed", "err", err)
+		s.log.ErrorContext(r.Context(), "audit csv failed", "err", err)
 	}
 }

@@ -48,6 +48,8 @@ func (s *Server) campaignAdminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/campaigns/{id}/jury", s.adminJury)
 	mux.HandleFunc("POST /admin/campaigns/{id}/jury/invite", s.adminJuryInvite)
 	mux.HandleFunc("POST /admin/campaigns/{id}/jury/assign", s.adminJuryAssign)
+	mux.HandleFunc("POST /admin/campaigns/{id}/jury/remind", s.adminJuryRemind)
+	mux.HandleFunc("GET /admin/campaigns/{id}/jury/{user}/remove", s.adminJuryRemove)
 	mux.HandleFunc("POST /admin/campaigns/{id}/jury/{user}/remove", s.adminJuryRemove)
 
 	// Entries: snapshot, assignment by hand, reviews, decision, feedback.
@@ -57,11 +59,18 @@ func (s *Server) campaignAdminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/conflict", s.adminEntryConflict)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/decision", s.adminEntryDecision)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/feedback", s.adminEntryFeedback)
+	mux.HandleFunc("GET /admin/campaigns/{id}/entries/{entry}/reviews/{user}/reopen", s.adminReviewReopen)
+	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/reviews/{user}/reopen", s.adminReviewReopen)
+	mux.HandleFunc("GET /admin/campaigns/{id}/entries/{entry}/withdraw", s.adminEntryWithdraw)
 	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/withdraw", s.adminEntryWithdraw)
 
 	// Results, publication and the audit log.
 	mux.HandleFunc("GET /admin/campaigns/{id}/results", s.adminResults)
 	mux.HandleFunc("POST /admin/campaigns/{id}/publish", s.adminPublish)
+	mux.HandleFunc("POST /admin/campaigns/{id}/results/bulk", s.adminBulk)
+	mux.HandleFunc("POST /admin/campaigns/{id}/entries/{entry}/extra-juror", s.adminExtraJuror)
+	mux.HandleFunc("GET /admin/campaigns/{id}/close-judging", s.adminCloseJudging)
+	mux.HandleFunc("POST /admin/campaigns/{id}/close-judging", s.adminCloseJudging)
 	mux.HandleFunc("GET /admin/campaigns/{id}/audit", s.adminAudit)
 	mux.HandleFunc("GET /admin/campaigns/{id}/audit.csv", s.adminAuditCSV)
 

@@ -109,7 +109,7 @@ func (s *Server) campaignEnter(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		switch r.PostFormValue("op") {
 		case "withdraw":
-			err := s.app.Campaigns.Withdraw(ctx, u, formInt(r, "entry"))
+			err := s.app.Campaigns.Withdraw(ctx, u, formInt(r, "entry"), r.PostFormValue("reason"))
 			var fe campaign.FieldErrors
 			switch {
 			case errors.As(err, &fe):

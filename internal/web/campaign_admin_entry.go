@@ -327,25 +327,3 @@ func (s *Server) adminEntryFeedback(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, campaignPath(c.ID, fmt.Sprintf("/entries/%d?msg=campaign_feedback_approved#feedback", e.ID)), http.StatusSeeOther)
 	}
 }
-
-// adminEntryWithdraw takes an entry out before judging starts.
-func (s *Server) adminEntryWithdraw(w http.ResponseWriter, r *http.Request) {
-	c, u, ok := s.managedCampaign(w, r)
-	if !ok {
-		return
-	}
-	e, ok := s.campaignEntry(w, r, c, u)
-	if !ok {
-		return
-	}
-	err := s.app.Campaigns.Withdraw(r.Context(), u, e.ID)
-	var fe campaign.FieldErrors
-	switch {
-	case errors.As(err, &fe):
-		http.Redirect(w, r, campaignPath(c.ID, "?msg=campaign_withdraw_closed"), http.StatusSeeOther)
-	case err != nil:
-		s.campaignFail(w, r, err)
-	default:
-		http.Redirect(w, r, campaignPath(c.ID, "?msg=campaign_withdrawn"), http.StatusSeeOther)
-	}
-}

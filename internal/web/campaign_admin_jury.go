@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/campaign"
 )
@@ -44,6 +45,9 @@ type caJuryData struct {
 	NewLink     string
 	NewEmail    string
 	Langs       map[int64]string
+	// The jury's progress at a glance.
+	Assigned, Submitted, Percent, Late int
+	JudgingOpen                        bool
 }
 
 // adminJury shows the jury: invitations, members with their progress,
@@ -59,8 +63,36 @@ func (s *Server) adminJury(w http.ResponseWriter, r *http.Request) {
 		added, _ := strconv.Atoi(q.Get("added"))
 		short, _ := strconv.Atoi(q.Get("short"))
 		v.Notice = v.T("campaign_admin.assigned_report", added, short)
+		if linked, _ := strconv.Atoi(q.Get("linked")); linked > 0 {
+			v.Notice += " " + v.T("campaign_admin.assigned_linked", linked)
+		}
+	}
+	if q.Get("msg") == "campaign_reminded" {
+		n, _ := strconv.Atoi(q.Get("n"))
+		skipped, _ := strconv.Atoi(q.Get("skipped"))
+		v.Notice = v.T("campaign_admin.reminded", n, skipped)
 	}
 	s.renderJury(w, r, http.StatusOK, v, caJuryData{C: c})
+}
+
+// adminJuryRemind mails the jurors who have reviews left.
+func (s *Server) adminJuryRemind(w http.ResponseWriter, r *http.Request) {
+	c, u, ok := s.managedCampaign(w, r)
+	if !ok {
+		return
+	}
+	rep, err := s.app.Campaigns.RemindLateJurors(r.Context(), u, c.ID)
+	var fe campaign.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		v := s.newView(r, "campaign_admin.jury_title", nil)
+		v.Notice = v.T(fe["campaign"])
+		s.renderJury(w, r, http.StatusUnprocessableEntity, v, caJuryData{C: c})
+	case err != nil:
+		s.campaignFail(w, r, err)
+	default:
+		http.Redirect(w, r, campaignPath(c.ID, fmt.Sprintf("/jury?msg=campaign_reminded&n=%d&skipped=%d#jury-progress", rep.Reminded, rep.Skipped)), http.StatusSeeOther)
+	}
 }
 
 func (s *Server) renderJury(w http.ResponseWriter, r *http.Request, status int, v *view, d caJuryData) {
@@ -87,6 +119,11 @@ func (s *Server) renderJury(w http.ResponseWriter, r *http.Request, status int, 
 		s.campaignFail(w, r, err)
 		return
 	}
+	d.Assigned, d.Submitted = prog.Totals()
+	if d.Assigned > 0 {
+		d.Percent = 100 * d.Submitted / d.Assigned
+	}
+	d.Late, d.JudgingOpen = prog.LateJurors(), d.C.Judging.Contains(time.Now())
 	names := map[int64]string{}
 	progress := map[int64]campaign.JurorProgress{}
 	for _, jp := range prog.Jurors {
@@ -168,23 +205,5 @@ func (s *Server) adminJuryAssign(w http.ResponseWriter, r *http.Request) {
 		s.campaignFail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, campaignPath(c.ID, fmt.Sprintf("/jury?msg=campaign_assigned&added=%d&short=%d", rep.Added, len(rep.Short))), http.StatusSeeOther)
-}
-
-// adminJuryRemove takes a juror off the jury.
-func (s *Server) adminJuryRemove(w http.ResponseWriter, r *http.Request) {
-	c, u, ok := s.managedCampaign(w, r)
-	if !ok {
-		return
-	}
-	jid, ok := pathInt(r, "user")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	if err := s.app.Campaigns.RemoveJuror(r.Context(), u, c.ID, jid); err != nil {
-		s.campaignFail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, campaignPath(c.ID, "/jury?msg=campaign_juror_removed"), http.StatusSeeOther)
+	http.Redirect(w, r, campaignPath(c.ID, fmt.Sprintf("/jury?msg=campaign_assigned&added=%d&short=%d&linked=%d", rep.Added, len(rep.Short), rep.Linked)), http.StatusSeeOther)
 }

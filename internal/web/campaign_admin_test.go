@@ -353,7 +353,7 @@ func TestCampaignRun(t *testing.T) {
 		mustContain(t, padmin.follow(r).body, "Jaettiin 8 uutta arvioitavaa", "joille ei löytynyt tarpeeksi esteettömiä tuomareita: 0")
 		page = padmin.get(base + "/entries/" + eA)
 		mustContain(t, page.body, "Tuula Tuomari", "Teemu Tuomari", "Kaisa Kangasalta: Tuomarin oma organisaatio", "Kotihoidon toiminnanohjaus")
-		j3ID := match(t, padmin.get(base+"/jury").body, `/jury/(\d+)/remove"[^<]*<button[^>]*>[^<]*<span class="visually-hidden">: Kaisa Kangasalta`)
+		j3ID := match(t, padmin.get(base+"/jury").body, `/jury/(\d+)/remove">[^<]*<span class="visually-hidden">: Kaisa Kangasalta`)
 		r = padmin.post(base+"/entries/"+eA+"/assign", url.Values{"assign_juror": {j3ID}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, "Tuomari on esteellinen arvioimaan tätä osallistujaa.", `href="#f-assign_juror"`)
@@ -364,6 +364,20 @@ func TestCampaignRun(t *testing.T) {
 		r = padmin.post(base+"/settings", form)
 		wantStatus(t, r, http.StatusSeeOther)
 		mustContain(t, padmin.get(base).body, "Arviointi käynnissä")
+		// The jury's progress at a glance, and a reminder to the late.
+		page = padmin.get(base + "/jury")
+		mustContain(t, page.body, "Arvioita lähetetty 0 / 8 (0 %). Tuomareita, joilta arvioita puuttuu: 3.", base+"/jury/remind")
+		r = padmin.post(base+"/jury/remind", nil)
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, padmin.follow(r).body, "Muistutus lähti 3 tuomarille. Vuorokauden sisällä jo muistutettuja: 0.")
+		var reminder string
+		if err := db.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE to_addr = ? AND subject LIKE 'Muistutus:%'`, "tuomari1@example.org").Scan(&reminder); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, reminder, "sinulla on 3 arviota lähettämättä", "\n/jury\n")
+		r = padmin.post(base+"/jury/remind", nil)
+		mustContain(t, padmin.follow(r).body, "Muistutus lähti 0 tuomarille. Vuorokauden sisällä jo muistutettuja: 3.")
+		wantStatus(t, j1.post(base+"/jury/remind", nil), http.StatusForbidden)
 		r = member.post("/deeds/"+deedA+"/enter", url.Values{"enter_category": {catBold}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, "Ilmoittautuminen tähän kilpailuun päättyi", "Suomen aikaa")
@@ -437,6 +451,29 @@ func TestCampaignRun(t *testing.T) {
 		mustContain(t, page.body, "Arvio on lähetetty", "Teemun perustelu: vaikutus näkyy arjessa.", "Teemu Tuomari")
 		mustNotContain(t, j2.get("/jury/entries/"+eA).body, "Muistiin: soita kotihoitoon.")
 
+		// Having seen the others, the juror cannot change the submitted
+		// review; what they typed comes back with the refusal.
+		mustContain(t, page.body, "Arviosi on lähetetty ja lukittu.")
+		mustNotContain(t, page.body, `name="score_`+crs[0]+`"`)
+		r = j1.post("/jury/entries/"+eA, scoreForm("submit", crs, 2, 2))
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Lähetetty arvio on lukittu. Muutos vaatii", `value="2" checked`)
+		mustContain(t, padmin.get(base+"/entries/"+eA).body, "Perustelu 5 kriteerille.")
+		// The programme admin reopens it, with a reason; the juror changes it.
+		reopen := base + "/entries/" + eA + "/reviews/" + match(t, padmin.get(base+"/entries/"+eA).body,
+			`/reviews/(\d+)/reopen">[^<]*<span class="visually-hidden">: Tuula Tuomari`) + "/reopen"
+		wantStatus(t, j1.post(reopen, url.Values{"step_reason": {"Itse."}}), http.StatusForbidden)
+		r = padmin.post(reopen, url.Values{"step_reason": {""}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Kerro syy.")
+		r = padmin.post(reopen, url.Values{"step_reason": {"Tuomari luki väärän liitteen."}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, padmin.follow(r).body, "Arvio on avattu muutettavaksi.")
+		page = j1.get("/jury/entries/" + eA)
+		mustContain(t, page.body, "Ylläpitäjä avasi arviosi muutettavaksi: Tuomari luki väärän liitteen.", "näytetään, kun olet lähettänyt oman arviosi")
+		wantStatus(t, j1.post("/jury/entries/"+eA, scoreForm("submit", crs, 5, 5)), http.StatusSeeOther)
+		mustContain(t, padmin.get(base+"/entries/"+eA).body, "Avattu muutettavaksi 1 kertaa, viimeksi syystä: Tuomari luki väärän liitteen.")
+
 		// Everyone scores the rest: B splits the jury, C is weak.
 		values := map[string]map[*client][]int{
 			eA: {j1: {5, 5}, j2: {5, 4}},
@@ -457,6 +494,7 @@ func TestCampaignRun(t *testing.T) {
 		// The ranking shows raw and normalised scores and explains flags.
 		page = padmin.get(base + "/results")
 		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Arvio avattu.", "Lähetettyjä arvioita avattu muutettavaksi 1 kertaa.")
 		mustContain(t, page.body, "Raakakeskiarvo", "Normalisoitu", "Hajonta", "Tuomarit ovat eri mieltä.", "Pisteiden ero on 4,00.",
 			"Kotihoidon toiminnanohjaus", "Varkaus", `<th scope="col">Sija</th>`)
 		if !regexp.MustCompile(`<td>1 <span class="small">\(voittajarajan yläpuolella\)</span></td>\s*<th scope="row"><a href="[^"]*/entries/` + eA + `#`).MatchString(page.body) {
@@ -492,9 +530,86 @@ func TestCampaignRun(t *testing.T) {
 		// Feedback waits for publication.
 		mustContain(t, member.get("/campaigns/feedback").body, "Palautetta ei ole vielä")
 
-		// Publication, then a correction with a note as version 2.
-		r = padmin.post(base+"/publish", url.Values{})
+		// Publication waits for judging to close: neither the preview nor a
+		// confirmed post publishes while jurors are at work.
+		mustContain(t, padmin.get(base+"/results").body, "Tulokset voi julkaista, kun arviointi päättyy", base+"/close-judging")
+		for _, f := range []url.Values{{}, {"confirm": {"1"}}} {
+			r = padmin.post(base+"/publish", f)
+			wantStatus(t, r, http.StatusUnprocessableEntity)
+			mustContain(t, r.body, "Arviointi on vielä käynnissä.")
+		}
+		wantStatus(t, anon.get("/campaigns/"+cid+"/results.json"), http.StatusNotFound)
+		// Closing judging early asks for a reason, and keeps what was typed.
+		page = padmin.get(base + "/close-judging")
+		mustContain(t, page.body, "Sulje arviointi etuajassa", `name="step_reason"`)
+		wantStatus(t, j1.post(base+"/close-judging", url.Values{"step_reason": {"Kaikki valmista."}}), http.StatusForbidden)
+		r = padmin.post(base+"/close-judging", url.Values{"step_reason": {"  "}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, `href="#f-step_reason"`, "Kerro syy. Se tallennetaan tapahtumalokiin.")
+		r = padmin.post(base+"/close-judging", url.Values{"step_reason": {"Kaikki arviot ovat valmiina."}})
 		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, padmin.follow(r).body, "Arviointi on suljettu.")
+		r = j1.post("/jury/entries/"+eA, scoreForm("save", crs, 1, 1))
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+
+		// The preview shows exactly what goes public, and publishes nothing.
+		r = padmin.post(base+"/publish", url.Values{})
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "Tämä on täsmälleen se, mikä julkaistaan versiona 1.", "Kotihoidon toiminnanohjaus", "Vaikutus näkyy asiakkaiden arjessa.",
+			"Nuorten kesätyösetelit", `name="confirm" value="1"`, "Vahvista ja julkaise versio 1")
+		wantStatus(t, anon.get("/campaigns/"+cid+"/results.json"), http.StatusNotFound)
+
+		// Publication, then a correction with a note as version 2. The
+		// Varkaus editor reads Swedish.
+		if _, err := db.Exec(context.Background(), `UPDATE users SET lang = 'sv' WHERE email = ?`, "toimittaja@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		r = padmin.post(base+"/publish", url.Values{"confirm": {"1"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		// Every entry's people have their result, with the approved
+		// feedback, in their language: who entered it, the deed's contact
+		// person and the organisation's editors, each once an entry.
+		type sentMail struct{ to, subject, body string }
+		resultMails := func() []sentMail {
+			t.Helper()
+			rows, err := db.Query(context.Background(), `SELECT to_addr, subject, body FROM mail_outbox WHERE subject LIKE 'Tulokset:%' OR subject LIKE 'Resultat:%' ORDER BY id`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []sentMail
+			for rows.Next() {
+				var m sentMail
+				if err := rows.Scan(&m.to, &m.subject, &m.body); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, m)
+			}
+			return out
+		}
+		mails := resultMails()
+		count := map[string]int{}
+		for _, m := range mails {
+			count[m.to]++
+			switch {
+			case m.to == "jasen@example.org" && strings.Contains(m.body, "Kotihoidon toiminnanohjaus"):
+				mustContain(t, m.subject, "Tulokset: Kuntatyö2030-palkinnot")
+				mustContain(t, m.body, "Tulos: palkittu", "Tuomariston palaute:\nTuomaristo: vaikutus näkyy arjessa.", "\n/campaigns/"+cid+"\n")
+			case m.to == "toimittaja@example.org":
+				mustContain(t, m.subject, "Resultat: Kommunarbete2030-priserna")
+				mustContain(t, m.body, "Resultat:")
+			}
+		}
+		// Member: deeds A and B (entered, written); Varkaus's editor: its
+		// organisation's entry and deed C; the contact person: the three deeds.
+		if count["jasen@example.org"] != 2 || count["toimittaja@example.org"] != 2 || count["aino.testaaja@example.org"] != 3 ||
+			count["ulko@example.org"] != 1 || count["tuomari1@example.org"] != 0 {
+			t.Fatalf("result mails %v", count)
+		}
+		// The deed's page shows its people the feedback; others see none.
+		mustContain(t, member.follow(member.get("/deeds/"+deedA)).body, "Tuomariston palaute (näkyy vain teon tekijöille)", "Tuomaristo: vaikutus näkyy arjessa.")
+		mustNotContain(t, outsider.follow(outsider.get("/deeds/"+deedA)).body, "Tuomaristo: vaikutus näkyy arjessa.")
+		mustNotContain(t, anon.follow(anon.get("/deeds/"+deedA)).body, "Tuomaristo: vaikutus näkyy arjessa.")
 		page = padmin.follow(r)
 		mustContain(t, page.body, "Tulokset on julkaistu.", "Versio 1, julkaistu", "Julkaise korjaus")
 		r = padmin.post(base+"/publish", url.Values{})
@@ -502,11 +617,36 @@ func TestCampaignRun(t *testing.T) {
 		mustContain(t, r.body, `href="#f-publish_note"`, "Kerro, mitä korjaus muuttaa.")
 		wantStatus(t, padmin.post(base+"/entries/"+eB+"/decision", url.Values{"decision_outcome": {"shortlisted"}, "decision_rationale": {"Tulokset puuttuvat."}}), http.StatusSeeOther)
 		r = padmin.post(base+"/publish", url.Values{"publish_note": {"Kunniamaininta peruttiin: tulokset puuttuivat."}})
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "Tämä on täsmälleen se, mikä julkaistaan versiona 2.", "Innostavat teot, Nuorten kesätyösetelit: poistettu (oli kunniamaininta)")
+		r = padmin.post(base+"/publish", url.Values{"publish_note": {"Kunniamaininta peruttiin: tulokset puuttuivat."}, "confirm": {"1"}})
 		wantStatus(t, r, http.StatusSeeOther)
 		page = padmin.follow(r)
+		// The correction mails only the entry whose result it changed.
+		if after := resultMails(); len(after) != len(mails)+2 || !strings.Contains(after[len(after)-1].body, "Nuorten kesätyösetelit") ||
+			!strings.Contains(after[len(after)-1].body, "Tulokset on korjattu (versio 2)") {
+			t.Fatalf("correction mails %+v", after[len(mails):])
+		}
 		mustContain(t, page.body, "Korjattu versio on julkaistu", "Versio 2, julkaistu", "Kunniamaininta peruttiin: tulokset puuttuivat.",
 			"Nuorten kesätyösetelit – poistettu (oli Kunniamaininta)")
 		mustContain(t, padmin.get(base).body, "versio 2")
+
+		// Each award has a printable certificate and an SVG badge that
+		// links back to the results; entries without an award have none.
+		page = anon.get("/campaigns/" + cid)
+		certPath := match(t, page.body, `href="(/campaigns/`+cid+`/certificates/`+eA+`)"`)
+		page = anon.get(certPath)
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Kunniakirja", "Palkittu sarjassa Innostavat teot, Kuntatyö2030-palkinnot", "Kotihoidon toiminnanohjaus",
+			"Vaikutus näkyy asiakkaiden arjessa.", `&lt;a href=&#34;http://tekotori.test/campaigns/`+cid+`&#34;&gt;&lt;img src=&#34;http://tekotori.test/campaigns/`+cid+`/badges/`+eA+`.svg&#34;`)
+		r = anon.get("/campaigns/" + cid + "/badges/" + eA + ".svg")
+		wantStatus(t, r, http.StatusOK)
+		if ct := r.header.Get("Content-Type"); ct != "image/svg+xml" {
+			t.Fatalf("badge content type %q", ct)
+		}
+		mustContain(t, r.body, "<svg", "Innostavat teot", "Kuntatyö2030-palkinnot")
+		wantStatus(t, anon.get("/campaigns/"+cid+"/certificates/"+eC), http.StatusNotFound)
+		wantStatus(t, anon.get("/campaigns/"+cid+"/badges/"+eB+".svg"), http.StatusNotFound)
 
 		// The entrant reads the approved feedback.
 		page = member.get("/campaigns/feedback")
@@ -522,12 +662,12 @@ func TestCampaignRun(t *testing.T) {
 		mustContain(t, r.header.Get("Content-Disposition"), "attachment")
 		for _, action := range []string{"campaign_saved", "category_saved", "category_deleted", "criterion_saved", "entry_created",
 			"juror_invited", "juror_accepted", "conflict", "assigned", "score_changed", "review_submitted", "decision",
-			"feedback_approved", "published", "refused"} {
+			"feedback_approved", "published", "refused", "judging_closed", "review_reopened"} {
 			if !strings.Contains(r.body, ","+action+",") {
 				t.Errorf("audit CSV lacks %s", action)
 			}
 		}
-		mustContain(t, r.body, "version 2", "Kunniamaininta peruttiin")
+		mustContain(t, r.body, "version 2", "Kunniamaininta peruttiin", "Kaikki arviot ovat valmiina.")
 		page = padmin.get(base + "/audit")
 		mustContain(t, page.body, "Tapahtumaloki", "Torjuttu", "Arvio lähetetty", "Tulokset julkaistu")
 		wantStatus(t, member.get(base+"/audit.csv"), http.StatusForbidden)
@@ -611,6 +751,21 @@ func TestCampaignWithdrawAndJuryDeclare(t *testing.T) {
 		wantStatus(t, juror.get("/jury/entries/"+entryA), http.StatusForbidden)
 		page = admin.get(base + "/jury")
 		mustContain(t, page.body, "Tuomarin ilmoittama", "Olin hankkeen ohjausryhmässä.", "vajaa")
+
+		// Removing a juror goes through a page that asks for a reason; a
+		// post without one changes nothing.
+		jurorID := match(t, page.body, `/jury/(\d+)/remove">`)
+		page = admin.get(base + "/jury/" + jurorID + "/remove")
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Poista tuomari tuomaristosta", "Tuula Tuomari poistetaan tuomaristosta", `name="step_reason"`)
+		r = admin.post(base+"/jury/"+jurorID+"/remove", url.Values{"step_reason": {""}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Kerro syy. Se tallennetaan tapahtumalokiin.", `aria-invalid="true"`)
+		mustContain(t, admin.get(base+"/jury").body, "Tuula Tuomari")
+		r = admin.post(base+"/jury/"+jurorID+"/remove", url.Values{"step_reason": {"Siirtyi toisen kilpailun tuomaristoon."}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, admin.follow(r).body, "Tuomari on poistettu tuomaristosta.")
+		mustContain(t, admin.get(base+"/audit.csv").body, "removed from the jury: Siirtyi toisen kilpailun tuomaristoon.")
 	})
 }
 

@@ -135,6 +135,8 @@ type caJuryEntryData struct {
 	Note    string
 	Reason  string
 	Summary []summaryItem
+	// Posted is set when the form comes back with what was typed.
+	Posted bool
 }
 
 // ScoreOf is a review's score on a criterion, or nil.
@@ -246,6 +248,7 @@ func (s *Server) juryEntryOf(w http.ResponseWriter, r *http.Request, id int64) (
 // criteria's names are the labels of its lines.
 func (s *Server) renderJuryEntry(w http.ResponseWriter, r *http.Request, status int, v *view, d caJuryEntryData, errs map[string]string, posted map[int64][2]string) {
 	d.caHelp = help(v.Lang)
+	d.Posted = posted != nil
 	v.Title = d.E.Title
 	d.Open = d.C.Judging.Contains(store.Now())
 	msg := func(key string) string {

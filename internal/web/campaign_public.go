@@ -65,11 +65,16 @@ func (s *Server) pubCampaign(w http.ResponseWriter, r *http.Request) {
 	s.renderPubCampaign(w, r, http.StatusOK, nil)
 }
 
-// pubCampaignFile serves the results downloads.
+// pubCampaignFile serves the results downloads and the awards'
+// certificates and badges.
 func (s *Server) pubCampaignFile(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
+		return
+	}
+	if kind, entry, ok := certificatePath(r.PathValue("rest")); ok {
+		s.pubCertificate(w, r, id, kind, entry)
 		return
 	}
 	var format string
@@ -109,7 +114,7 @@ func (s *Server) pubCampaignFile(w http.ResponseWriter, r *http.Request) {
 		err = campaign.WriteResultsJSON(w, res)
 	}
 	if err != nil {
-		s.log.Warn("results download", "campaign", id, "err", err)
+		s.log.WarnContext(r.Context(), "results download", "campaign", id, "err", err)
 	}
 }
 
@@ -158,7 +163,7 @@ func (s *Server) pubCampaignPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	catID = found.CategoryID
-	err = s.app.Campaigns.Vote(ctx, u, found.EntryID)
+	err = s.app.Campaigns.Vote(ctx, u, found.EntryID, s.clientAddr(r))
 	var fe campaign.FieldErrors
 	if errors.As(err, &fe) {
 		key := fe["entry"]

@@ -109,7 +109,7 @@ func (s *Server) pubLive(ctx context.Context) func(id int64) *deed.Deed {
 		}
 		d, err := s.app.Deeds.Get(ctx, nil, id)
 		if err != nil && !errors.Is(err, deed.ErrNotFound) {
-			s.log.Warn("campaign page deed", "deed", id, "err", err)
+			s.log.WarnContext(ctx, "campaign page deed", "deed", id, "err", err)
 		}
 		seen[id] = d
 		return d
@@ -176,6 +176,9 @@ type pubAward struct {
 	Meta        string // organisation and municipality
 	Rationale   string
 	Deeds       string // the count behind a data-decided prize, in words
+	// Certificate is the award's certificate page, on the latest
+	// published version only.
+	Certificate, CertificateLabel string
 }
 
 func (s *Server) pubResults(ctx context.Context, v *view, res *campaign.Results, versions []campaign.Version) (*pubResults, error) {
@@ -218,6 +221,9 @@ func (s *Server) pubResults(ctx context.Context, v *view, res *campaign.Results,
 	live := s.pubLive(ctx)
 	award := func(a campaign.Award) (pubAward, error) {
 		pa := pubAward{Title: a.Title, Rationale: a.Rationale}
+		if a.EntryID != 0 && len(versions) > 0 && !out.Old {
+			pa.Certificate, pa.CertificateLabel = fmt.Sprintf("%s/certificates/%d", base, a.EntryID), v.T("cpublic.certificate_link")
+		}
 		if a.DeedID != 0 {
 			if d := live(a.DeedID); d != nil {
 				pa.Href, pa.Lang = fmt.Sprintf("/deeds/%d/%s", d.ID, d.Slug), pubLang(d.Lang, v.Lang)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/media"
@@ -23,6 +24,13 @@ import (
 var formFieldOrder = []string{"title", "summary", "org", "unit", "municipality", "lang", "sector", "themes", "client_groups",
 	"status", "year", "need", "solution", "results", "lessons", "adoption", "partners", "funding",
 	"contact_name", "contact_title", "contact_email", "contact_phone", "links", "images", "attachments"}
+
+// Uploads one client address, and one account, may make in an hour: a
+// busy writer adds a few dozen images a day.
+const (
+	uploadsPerClientHour  = 300
+	uploadsPerAccountHour = 200
+)
 
 // maxFormBytes bounds a whole deed form with its uploads.
 const maxFormBytes = 12*media.MaxImageBytes + 4*media.MaxAttachmentBytes
@@ -65,7 +73,10 @@ type deedFormData struct {
 type formExtras struct {
 	Resume string  // the kept form's token
 	Kept   []int64 // the kept form's uploads, which have no owner yet
-	Notice string  // translation key of a notice above the form
+	// Confirm asks the author to confirm the deed is not one of the
+	// published deeds it looks like.
+	Confirm bool
+	Notice  string // translation key of a notice above the form
 }
 
 // duplicatesShown is how many look-alike deeds the form warns about.
@@ -169,7 +180,7 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 					errs[target] = fmt.Sprintf("error.too_many|%d", limit)
 					break
 				}
-				id, key := s.storeUpload(ctx, u, fh, kind)
+				id, key := s.storeUpload(ctx, u, s.clientAddr(r), fh, kind)
 				if key != "" {
 					errs[target] = key
 					continue
@@ -186,31 +197,26 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 		s.renderForm(w, r, http.StatusUnprocessableEntity, d, c, yearRaw, errs)
 		return
 	}
-	// Before a deed goes to moderation, its author sees the published
-	// deeds that look like the same work and confirms it is not one of
-	// them; the text is kept as a draft meanwhile.
-	if action == "submit" && form.Get("not_duplicate") != "1" && len(s.duplicates(ctx, d, c)) > 0 {
-		action = "confirm"
-	}
 	var saved *deed.Deed
 	var err error
 	msg := "saved"
 	switch {
+	case action == "submit" && (d == nil || deed.Can(u, deed.ActionSubmit, d)):
+		// The deed service checks the whole submission, the published deeds
+		// it may repeat included, before it saves anything.
+		var id int64
+		if d != nil {
+			id = d.ID
+		}
+		saved, err = s.app.Deeds.Send(ctx, u, id, c, deed.SubmitOptions{NotLookAlike: form.Get("not_duplicate") == "1"})
+		msg = "submitted"
+		var la *deed.LookAlikesError
+		if errors.As(err, &la) {
+			s.renderFormWith(w, r, http.StatusConflict, d, c, yearRaw, nil, formExtras{Notice: "flash.check_duplicates", Confirm: true})
+			return
+		}
 	case d == nil:
 		saved, err = s.app.Deeds.Create(ctx, u, c)
-		if err == nil && action == "submit" {
-			var sub *deed.Deed
-			sub, err = s.app.Deeds.Submit(ctx, u, saved.ID, c)
-			if err == nil {
-				saved, msg = sub, "submitted"
-			} else {
-				// The draft exists now: show the errors on its edit form.
-				d = saved
-			}
-		}
-	case action == "submit" && deed.Can(u, deed.ActionSubmit, d):
-		saved, err = s.app.Deeds.Submit(ctx, u, d.ID, c)
-		msg = "submitted"
 	default:
 		saved, err = s.app.Deeds.Save(ctx, u, d.ID, c)
 		if err == nil && saved.Pending != nil && saved.PendingState == "submitted" {
@@ -226,11 +232,7 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 		s.fail(w, r, err)
 		return
 	}
-	if action == "confirm" {
-		http.Redirect(w, r, fmt.Sprintf("/deeds/%d/edit?msg=check_duplicates&confirm=1", saved.ID), http.StatusSeeOther)
-		return
-	}
-	if action == "submit" || msg == "edit_pending" {
+	if msg == "submitted" || msg == "edit_pending" {
 		http.Redirect(w, r, fmt.Sprintf("/deeds/%d/%s?msg=%s", saved.ID, saved.Slug, msg), http.StatusSeeOther)
 		return
 	}
@@ -239,9 +241,26 @@ func (s *Server) handleForm(w http.ResponseWriter, r *http.Request, d *deed.Deed
 
 // storeUpload validates one uploaded file by its content and keeps it; it
 // returns the translation key of the problem instead when it is refused.
-func (s *Server) storeUpload(ctx context.Context, u *user.User, fh *multipart.FileHeader, kind media.Kind) (int64, string) {
+func (s *Server) storeUpload(ctx context.Context, u *user.User, client string, fh *multipart.FileHeader, kind media.Kind) (int64, string) {
 	if fh.Size == 0 && fh.Filename == "" {
 		return 0, ""
+	}
+	// Uploads are counted per client address and per account, across
+	// nodes, before they are read.
+	limits := []namedLimit{{"upload-client:" + client, uploadsPerClientHour}}
+	if u != nil {
+		limits = append(limits, namedLimit{"upload-account:" + strconv.FormatInt(u.ID, 10), uploadsPerAccountHour})
+	}
+	for _, l := range limits {
+		d, err := s.app.Limits.Allow(ctx, l.name, l.limit, time.Hour)
+		if err != nil {
+			s.log.ErrorContext(ctx, "upload limit", "err", err)
+			return 0, "error.upload_failed"
+		}
+		if !d.Allowed {
+			s.log.WarnContext(ctx, "uploads over the limit", "limit", l.name)
+			return 0, "error.upload_limit"
+		}
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -265,7 +284,7 @@ func (s *Server) storeUpload(ctx context.Context, u *user.User, fh *multipart.Fi
 	}
 	id, err := s.app.Deeds.StoreUpload(ctx, u, mf, fh.Filename)
 	if err != nil {
-		s.log.Error("store upload", "err", err)
+		s.log.ErrorContext(ctx, "store upload", "err", err)
 		return 0, "error.upload_failed"
 	}
 	return id, ""
@@ -465,7 +484,7 @@ func (s *Server) renderFormWith(w http.ResponseWriter, r *http.Request, status i
 		fd.Places = append(fd.Places, option{Value: p.Code, Label: p.Name.In(v.Lang), Selected: p.Code == c.Municipality})
 	}
 	fd.Duplicates = s.duplicates(ctx, d, c)
-	fd.Confirm = len(fd.Duplicates) > 0 && (r.URL.Query().Get("confirm") == "1" || r.PostFormValue("not_duplicate") != "")
+	fd.Confirm = len(fd.Duplicates) > 0 && x.Confirm
 	fd.Links = append(append([]deed.Link{}, c.Links...), deed.Link{}, deed.Link{})
 	var ids []int64
 	for _, m := range append(append([]deed.MediaRef{}, c.Images...), c.Attachments...) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/search"
 	"github.com/tekotori/tekotori/internal/taxonomy"
@@ -24,6 +25,8 @@ type deedPageData struct {
 	Similar      []*deed.Deed
 	// Awards are the deed's awards in published campaign results.
 	Awards []pubBadge
+	// Feedback is the jury's approved feedback, for the deed's own people.
+	Feedback []campaign.DeedFeedback
 }
 
 // similarShown is how many similar deeds a deed page lists.
@@ -76,14 +79,17 @@ func (s *Server) renderDeed(w http.ResponseWriter, r *http.Request, status int, 
 	if d.IsPublic() {
 		sims, err := s.app.Search.Similar(r.Context(), d.ID, similarShown)
 		if err != nil {
-			s.log.Warn("similar deeds", "deed", d.ID, "err", err)
+			s.log.WarnContext(r.Context(), "similar deeds", "deed", d.ID, "err", err)
 		}
 		pd.Similar = s.publicDeeds(r.Context(), sims)
 		awards, err := s.app.Campaigns.AwardsForDeed(r.Context(), d.ID)
 		if err != nil {
-			s.log.Warn("deed awards", "deed", d.ID, "err", err)
+			s.log.WarnContext(r.Context(), "deed awards", "deed", d.ID, "err", err)
 		}
 		pd.Awards = s.pubBadges(r.Context(), v, awards, false)
+		if pd.Feedback, err = s.app.Campaigns.FeedbackForDeed(r.Context(), u, d.ID); err != nil {
+			s.log.Warn("deed feedback", "deed", d.ID, "err", err)
+		}
 	}
 	if errs != nil {
 		v.setErrors(errs, []string{"reason"})

@@ -136,7 +136,7 @@ func (s *Server) organisation(w http.ResponseWriter, r *http.Request) {
 	}
 	awards, err := s.app.Campaigns.AwardsForOrg(ctx, o.ID)
 	if err != nil {
-		s.log.Warn("organisation awards", "org", o.ID, "err", err)
+		s.log.WarnContext(r.Context(), "organisation awards", "org", o.ID, "err", err)
 	}
 	v.Data = orgData{Org: o, Page: res, Pager: newPager(v, "/organisations/"+o.Code, r.URL.Query(), page, perPage, res.Total),
 		Awards: s.pubBadges(ctx, v, awards, true)}

@@ -284,6 +284,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			"draft": itoa(draft.ID), "published": itoa(published.ID), "slug": published.Slug, "term": itoa(term),
 			"org": itoa(varkaus), "campaign": itoa(finished), "programme": itoa(programme), "entry": itoa(entry),
 			"category": itoa(category), "criterion": itoa(criterion), "request": itoa(request),
+			"assigned": itoa(assigned), "unassigned": itoa(unassigned),
 			"member": itoa(people[memberHere].ID), "other": itoa(people[memberElsewhere].ID), "spare": itoa(spare.ID), "image": itoa(image),
 			"verify": verifyLink, "reset": resetLink, "signin": signInLink, "invite": inviteLink,
 		}
@@ -312,6 +313,29 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 			return map[string]string{"deed": itoa(d.ID)}
 		}
+		var open int64
+		if err := db.QueryRow(ctx, `SELECT id FROM campaigns WHERE programme_id = ? AND id <> ? ORDER BY id LIMIT 1`, programme, finished).Scan(&open); err != nil {
+			t.Fatal(err)
+		}
+		fix["open"] = itoa(open)
+		// The spare account joins the open campaign's jury, to be removed.
+		spareJuror := func(t *testing.T) map[string]string {
+			t.Helper()
+			if on, err := s.app.Campaigns.IsJuror(ctx, spare, open); err != nil || on {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return nil // a refused request left them on the jury
+			}
+			inv, err := s.app.Campaigns.InviteJuror(ctx, people[progAdminHere], open, spare.Email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.app.Campaigns.AcceptInvitation(ctx, spare, inv.Token); err != nil {
+				t.Fatal(err)
+			}
+			return nil
+		}
 		spareProgrammeAdmin := func(t *testing.T) map[string]string {
 			t.Helper()
 			if err := s.app.Campaigns.AddProgrammeAdmin(ctx, admin, programme, spare.Email); err != nil {
@@ -320,7 +344,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			return nil
 		}
 
-		rows := matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin)
+		rows := matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin, spareJuror)
 
 		// Every registered route has a row, and only those.
 		registered := patternsInSource(t)
@@ -344,11 +368,14 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 		}
 
-		srv, err := web.New(s.app, web.Options{BaseURL: "http://tekotori.test"})
+		// The matrix's own server, with every optional route on.
+		srv, err := web.New(s.app, web.Options{BaseURL: "http://tekotori.test", MetricsToken: "matrix-metrics-token"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		mux := srv.Routes()
+		site := httptest.NewServer(srv.Handler())
+		t.Cleanup(site.Close)
 		fill := func(path string, extra map[string]string) string {
 			for k, v := range extra {
 				path = strings.ReplaceAll(path, "{"+k+"}", v)
@@ -375,6 +402,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 					t.Fatalf("%s reaches %q, not its row's %q", path, got, r.pattern)
 				}
 				c := s.client()
+				c.base = site.URL
 				if people[w] != nil {
 					c.setSession(mustSession(t, s, people[w].ID))
 				}
@@ -400,12 +428,15 @@ func plainMail(u *user.User, path string) (string, string) { return "Tekotori", 
 
 // matrixRows is the matrix. Paths name fixture values in braces; "deed" is
 // a fresh one from the row's fresh function.
-func matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin func(*testing.T) map[string]string) []row {
+func matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin, spareJuror func(*testing.T) map[string]string) []row {
 	return []row{
 		{pattern: "/", path: "/no-such-page", allow: nobody},
 		{pattern: "/api/", path: "/api/v1/deeds", allow: everyone},
 		{pattern: "GET /static/", path: "/static/style.css", allow: everyone},
 		{pattern: "GET /healthz", path: "/healthz", allow: everyone},
+		{pattern: "GET /readyz", path: "/readyz", allow: everyone},
+		// Prometheus scrapers send the bearer token; a session is no key.
+		{pattern: "GET /metrics", path: "/metrics", allow: nobody},
 		{pattern: "GET /{$}", path: "/", allow: everyone},
 		{pattern: "GET /lang/{lang}", path: "/lang/sv?next=/", allow: everyone},
 		{pattern: "GET /accessibility", path: "/accessibility", allow: everyone},
@@ -519,7 +550,16 @@ func matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin func(*t
 		{pattern: "GET /admin/campaigns/{id}/jury", path: "/admin/campaigns/{campaign}/jury", allow: progHere},
 		{pattern: "POST /admin/campaigns/{id}/jury/invite", path: "/admin/campaigns/{campaign}/jury/invite", allow: progHere},
 		{pattern: "POST /admin/campaigns/{id}/jury/assign", path: "/admin/campaigns/{campaign}/jury/assign", allow: progHere},
-		{pattern: "POST /admin/campaigns/{id}/jury/{user}/remove", path: "/admin/campaigns/{campaign}/jury/{spare}/remove", allow: progHere},
+		{pattern: "GET /admin/campaigns/{id}/jury/{user}/remove", path: "/admin/campaigns/{campaign}/jury/{unassigned}/remove", allow: progHere},
+		{pattern: "POST /admin/campaigns/{id}/jury/{user}/remove", path: "/admin/campaigns/{open}/jury/{spare}/remove", allow: progHere, fresh: spareJuror},
+		{pattern: "POST /admin/campaigns/{id}/jury/remind", path: "/admin/campaigns/{campaign}/jury/remind", allow: progHere},
+		{pattern: "GET /admin/campaigns/{id}/entries/{entry}/reviews/{user}/reopen", path: "/admin/campaigns/{campaign}/entries/{entry}/reviews/{assigned}/reopen", allow: progHere},
+		{pattern: "POST /admin/campaigns/{id}/entries/{entry}/reviews/{user}/reopen", path: "/admin/campaigns/{campaign}/entries/{entry}/reviews/{assigned}/reopen", allow: progHere},
+		{pattern: "GET /admin/campaigns/{id}/entries/{entry}/withdraw", path: "/admin/campaigns/{campaign}/entries/{entry}/withdraw", allow: progHere},
+		{pattern: "POST /admin/campaigns/{id}/entries/{entry}/extra-juror", path: "/admin/campaigns/{campaign}/entries/{entry}/extra-juror", allow: progHere},
+		{pattern: "POST /admin/campaigns/{id}/results/bulk", path: "/admin/campaigns/{campaign}/results/bulk", allow: progHere},
+		{pattern: "GET /admin/campaigns/{id}/close-judging", path: "/admin/campaigns/{campaign}/close-judging", allow: progHere},
+		{pattern: "POST /admin/campaigns/{id}/close-judging", path: "/admin/campaigns/{campaign}/close-judging", allow: progHere},
 		{pattern: "GET /admin/campaigns/{id}/entries/{entry}", path: "/admin/campaigns/{campaign}/entries/{entry}", allow: progHere},
 		{pattern: "POST /admin/campaigns/{id}/entries/{entry}/assign", path: "/admin/campaigns/{campaign}/entries/{entry}/assign", allow: progHere},
 		{pattern: "POST /admin/campaigns/{id}/entries/{entry}/unassign", path: "/admin/campaigns/{campaign}/entries/{entry}/unassign", allow: progHere},

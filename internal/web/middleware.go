@@ -45,7 +45,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			u, err = s.app.Users.SessionUser(ctx, c.Value)
 			if err != nil {
 				if !errors.Is(err, user.ErrNotFound) {
-					s.log.Error("session lookup failed; treating the request as signed out", "path", r.URL.Path, "err", err)
+					s.log.ErrorContext(r.Context(), "session lookup failed; treating the request as signed out", "path", r.URL.Path, "err", err)
 				}
 				u = nil
 			}
@@ -100,7 +100,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.log.ErrorContext(r.Context(), "panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
@@ -125,7 +125,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", time.Since(start))
+		s.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", time.Since(start))
 	})
 }
 
@@ -155,5 +155,15 @@ func (s *Server) limitFormBodies(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r)
+	})
+}
+
+// observe counts each request by the route pattern it matched.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		s.metrics.Observe(r.Pattern, r.Method, sw.status, time.Since(start))
 	})
 }

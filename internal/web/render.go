@@ -245,7 +245,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 }
 
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	v := s.newView(r, "error.server_title", nil)
 	s.renderError(w, r, http.StatusInternalServerError, v, "error.server_text")
 }
@@ -299,7 +299,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		s.renderError(w, r, http.StatusConflict, s.newView(r, "error.conflict_title", nil), text)
 	case fault.Invalid:
-		s.log.Info("request refused as invalid", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.InfoContext(r.Context(), "request refused as invalid", "method", r.Method, "path", r.URL.Path, "err", err)
 		s.renderError(w, r, http.StatusUnprocessableEntity, s.newView(r, "error.bad_request_title", nil), "error.bad_request_text")
 	default:
 		s.serverError(w, r, err)

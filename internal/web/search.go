@@ -3,10 +3,8 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
 
-	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/search"
 )
 
@@ -27,7 +25,7 @@ type facet struct {
 }
 
 type searchItem struct {
-	D       *deed.Deed
+	D       search.Listing
 	Title   []search.Segment
 	Snippet []search.Segment
 	Score   float64
@@ -51,28 +49,6 @@ type searchData struct {
 
 // facetsShown is how many values of a facet show before "more".
 const facetsShown = 8
-
-// searchRequest reads a search from the query string; the page and the API
-// read the same parameters.
-func searchRequest(q url.Values) search.Request {
-	req := search.Request{Q: q.Get("q"), Sort: q.Get("sort"), Filters: map[string][]string{}}
-	for _, f := range search.Facets {
-		if vals := nonEmpty(q[f]); len(vals) > 0 {
-			req.Filters[f] = vals
-		}
-	}
-	return req
-}
-
-func nonEmpty(in []string) []string {
-	var out []string
-	for _, s := range in {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
 
 func contains(list []string, v string) bool {
 	for _, x := range list {
@@ -106,10 +82,20 @@ func facetTitle(v *view, f string) string {
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := s.newView(r, "search.title", nil)
-	q := r.URL.Query()
-	req := searchRequest(q)
-	page := pageNumber(q)
-	req.Limit, req.Offset = perPage, (page-1)*perPage
+	req, err := search.ParseRequest(r.URL.Query())
+	if err != nil {
+		s.badRequest(w, r)
+		return
+	}
+	// Links are built from the parsed request, not the address: it holds
+	// each filter value once and within the caps.
+	params := req.Params()
+	page := req.Offset/req.Limit + 1
+	here := req.Params()
+	if page > 1 {
+		here.Set("page", strconv.Itoa(page))
+	}
+	v.Query = here.Encode() // the language switch returns here
 	res, err := s.app.Search.Search(ctx, req)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -148,49 +134,21 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		d.Sorts = append(d.Sorts, option{Value: so, Label: v.T("sort." + so), Selected: req.Sort == so || (req.Sort == "" && so == sorts[0])})
 	}
 	for _, it := range res.Items {
-		dd, err := s.app.Deeds.Get(ctx, nil, it.DeedID)
-		if err != nil {
-			continue // unpublished since the index saw it
-		}
-		d.Items = append(d.Items, searchItem{D: dd, Title: it.Title, Snippet: it.Snippet, Score: it.Score})
+		d.Items = append(d.Items, searchItem{D: it.Deed, Title: it.Title, Snippet: it.Snippet, Score: it.Score})
 	}
 	if res.Suggestion != "" {
-		sq := cloneValues(q)
+		sq := req.Params()
 		sq.Set("q", res.Suggestion)
-		sq.Del("page")
 		d.Suggestion, d.SuggestURL = res.Suggestion, r.URL.Path+"?"+sq.Encode()
 	}
 	if res.Total == 0 {
-		for f, vals := range req.Filters {
-			for _, val := range vals {
-				dq := cloneValues(q)
-				dq.Del("page")
-				dq[f] = removeValue(dq[f], val)
-				d.Drop = append(d.Drop, option{Value: r.URL.Path + "?" + dq.Encode(), Label: facetTitle(v, f) + ": " + label(f, val)})
-			}
+		for _, l := range req.DropLinks() {
+			d.Drop = append(d.Drop, option{Value: r.URL.Path + "?" + l.Query, Label: facetTitle(v, l.Facet) + ": " + label(l.Facet, l.Value)})
 		}
 	}
-	d.Pager = newPager(v, r.URL.Path, q, page, perPage, res.Total)
+	d.Pager = newPager(v, r.URL.Path, params, page, req.Limit, res.Total)
 	v.Data = d
 	s.render(w, r, http.StatusOK, "search", v)
-}
-
-func cloneValues(q url.Values) url.Values {
-	out := url.Values{}
-	for k, vs := range q {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
-}
-
-func removeValue(vals []string, v string) []string {
-	var out []string
-	for _, x := range vals {
-		if x != v {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // suggest answers the search box's prefix suggestions as JSON; the box

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/housekeeping"
 	"github.com/tekotori/tekotori/internal/store"
@@ -410,4 +412,174 @@ func TestSignInBackoff(t *testing.T) {
 // deedContent is a draft's content for tests that need one.
 func deedContent(orgID int64, title string) deed.Content {
 	return deed.Content{Lang: "fi", Title: title, OrgID: orgID}
+}
+
+// Searching is limited per client address: past the limit the page and
+// the API say when to try again.
+func TestSearchLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newSite(t, db).app
+		srv, err := web.New(a, web.Options{SearchPerMinute: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := srv.Handler()
+		get := func(path string) *httptest.ResponseRecorder {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.RemoteAddr = "203.0.113.7:4000"
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		for i := range 8 {
+			if rec := get("/search?q=kotihoito"); rec.Code != http.StatusOK {
+				t.Fatalf("search %d: %d", i, rec.Code)
+			}
+		}
+		if rec := get("/search?q=kotihoito"); rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("past the limit: %d", rec.Code)
+		}
+		rec := get("/api/v1/deeds?q=kotihoito")
+		if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), `"rate_limited"`) {
+			t.Fatalf("API past the limit: %d %s", rec.Code, rec.Body.String())
+		}
+		// Other pages and other clients are not held back.
+		if rec := get("/"); rec.Code != http.StatusOK {
+			t.Fatalf("home page: %d", rec.Code)
+		}
+		other := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/search?q=kotihoito", nil)
+		req.RemoteAddr = "198.51.100.9:4000"
+		h.ServeHTTP(other, req)
+		if other.Code != http.StatusOK {
+			t.Fatalf("another client: %d", other.Code)
+		}
+	})
+}
+
+// Uploads past an address's hourly count are refused, the form kept.
+func TestUploadLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		s.addUser("a@example.org", user.RoleMember, "kangasala")
+		c := s.client()
+		c.login("a@example.org")
+		// This address has used up its hour already.
+		if _, err := db.Exec(context.Background(), `INSERT INTO throttle (name, hits, window_start, blocked_until) VALUES (?, ?, ?, 0)`,
+			"upload-client:127.0.0.1", 300, time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"title": {"Kuvallinen"}, "org": {itoa(orgID(t, s, "kangasala"))}, "lang": {"fi"}, "action": {"save"}}
+		r := c.postMultipart("/deeds/new", form, upload{"image_upload", "kuva.png", pngBytes(t, 20, 20)})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, "Liian monta tiedostoa", `value="Kuvallinen"`)
+		if n := mediaCount(t, s); n != 0 {
+			t.Fatalf("%d uploads stored past the limit", n)
+		}
+	})
+}
+
+// /readyz says ready only with the database answering at this build's
+// schema and the index built.
+func TestReadyz(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		c := s.client()
+		r := c.get("/readyz")
+		wantStatus(t, r, http.StatusOK)
+		mustContain(t, r.body, "ready")
+		if _, err := db.Exec(context.Background(), `INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'tuleva.sql', '2030-01-01')`); err != nil {
+			t.Fatal(err)
+		}
+		r = c.get("/readyz")
+		wantStatus(t, r, http.StatusServiceUnavailable)
+		mustContain(t, r.body, "schema 9999")
+		wantStatus(t, c.get("/healthz"), http.StatusOK)
+	})
+}
+
+// /metrics answers only a scraper with the token, and counts requests by
+// route pattern.
+func TestMetrics(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := newSite(t, db).app
+		srv, err := web.New(a, web.Options{MetricsToken: "salainen-mittari"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := srv.Handler()
+		do := func(path, auth string) *httptest.ResponseRecorder {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		do("/search?q=kotihoito", "")
+		do("/deeds/12345", "")
+		if rec := do("/metrics", ""); rec.Code != http.StatusNotFound {
+			t.Fatalf("metrics without the token: %d", rec.Code)
+		}
+		if rec := do("/metrics", "Bearer väärä"); rec.Code != http.StatusNotFound {
+			t.Fatalf("metrics with a wrong token: %d", rec.Code)
+		}
+		rec := do("/metrics", "Bearer salainen-mittari")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("metrics: %d", rec.Code)
+		}
+		body := rec.Body.String()
+		for _, want := range []string{`tekotori_http_requests_total{code="200",method="GET",route="GET /search"} 1`,
+			`tekotori_http_requests_total{code="404",method="GET",route="GET /deeds/{id}"} 1`,
+			"tekotori_http_request_duration_seconds_bucket", "tekotori_search_index_deeds", "tekotori_mail_queue 0",
+			"go_sql_open_connections", "go_goroutines"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
+	})
+}
+
+// Every answer carries a request id, a sane one from a proxy is kept, and
+// the request's log lines carry it.
+func TestRequestID(t *testing.T) {
+	db := storetest.Open(t, storetest.SQLite)
+	var logs strings.Builder
+	log := slog.New(web.LogHandler(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	a, err := app.New(context.Background(), db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.StartSearch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv, err := web.New(a, web.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if id := rec.Header().Get("X-Request-Id"); len(id) != 16 {
+		t.Fatalf("request id %q", id)
+	}
+	rec = httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/ei-ole", nil)
+	req.Header.Set("X-Request-Id", "proxy-abc-123")
+	h.ServeHTTP(rec, req)
+	if id := rec.Header().Get("X-Request-Id"); id != "proxy-abc-123" {
+		t.Fatalf("request id %q", id)
+	}
+	rec = httptest.NewRecorder()
+	req = httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("X-Request-Id", "<script>")
+	h.ServeHTTP(rec, req)
+	if id := rec.Header().Get("X-Request-Id"); id == "<script>" {
+		t.Fatal("an unsafe request id was kept")
+	}
+	if !strings.Contains(logs.String(), `"request_id":"proxy-abc-123"`) {
+		t.Fatalf("the request's log line lacks its id: %s", logs.String())
+	}
 }

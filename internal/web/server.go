@@ -18,6 +18,9 @@ import (
 	"github.com/tekotori/tekotori/internal/api"
 	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/i18n"
+	"github.com/tekotori/tekotori/internal/metrics"
+	"github.com/tekotori/tekotori/internal/store"
+	"github.com/tekotori/tekotori/internal/throttle"
 )
 
 //go:embed templates static
@@ -29,6 +32,12 @@ type Options struct {
 	BaseURL string
 	// SecureCookies marks cookies Secure; on by default behind https.
 	SecureCookies bool
+	// MetricsToken, when set, serves Prometheus metrics at /metrics to a
+	// scraper that sends it as a bearer token.
+	MetricsToken string
+	// SearchPerMinute is how many searches (pages, suggestions and API
+	// listings) one client address may make a minute; 0 means no limit.
+	SearchPerMinute int
 	// ClientIPHeader names the header a reverse proxy puts the client's
 	// address in (such as X-Forwarded-For); empty means the connection's
 	// own address is the client's.
@@ -51,6 +60,9 @@ type Server struct {
 	decodes chan struct{}
 	// sso holds the configured OpenID Connect providers by name.
 	sso map[string]*ssoClient
+	// searches limits searching per client across nodes.
+	searches *throttle.Gate
+	metrics  *metrics.Metrics
 }
 
 // maxConcurrentDecodes is the size of the decoding queue.
@@ -67,7 +79,16 @@ func New(a *app.App, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now(),
-		decodes: make(chan struct{}, maxConcurrentDecodes), sso: map[string]*ssoClient{}}
+		decodes:  make(chan struct{}, maxConcurrentDecodes),
+		searches: a.Limits.NewGate("search", opts.SearchPerMinute, time.Minute), sso: map[string]*ssoClient{}}
+	if opts.MetricsToken != "" {
+		s.metrics = metrics.New(metrics.Source{DB: a.DB,
+			IndexDeeds: func() int { return a.Search.Status().Deeds },
+			IndexBytes: func() int64 {
+				st := a.Search.IndexStats()
+				return int64(st.DictBytes + st.PostingBytes + st.PositionBytes + st.OffsetBytes)
+			}})
+	}
 	for _, p := range opts.SSO {
 		if p.Name == "" || p.Issuer == "" || p.ClientID == "" {
 			return nil, fmt.Errorf("web: sso provider %q needs a name, an issuer and a client id", p.Name)
@@ -91,13 +112,19 @@ func New(a *app.App, opts Options) (*Server, error) {
 // Handler returns the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.routes()
+	if s.metrics != nil {
+		// Innermost, so that it sees the pattern the mux matched.
+		h = s.observe(h)
+	}
 	h = s.requireTwoFactorSetup(h)
+	h = s.limitSearches(h)
 	h = s.limitFormBodies(h)
 	h = s.withSession(h)
 	h = csrfProtection(h, s.forbidden)
 	h = securityHeaders(h, s.opts.SecureCookies)
 	h = s.recoverer(h)
 	h = s.logRequests(h)
+	h = withRequestID(h)
 	return h
 }
 
@@ -110,6 +137,10 @@ func (s *Server) routes() *http.ServeMux {
 	static, _ := fs.Sub(assets, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.cacheStatic(static, http.FileServerFS(static))))
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics.Handler(s.opts.MetricsToken))
+	}
 	mux.Handle("/api/", s.api.Handler())
 
 	mux.HandleFunc("GET /{$}", s.home)
@@ -202,12 +233,50 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.app.DB.PingContext(ctx); err != nil {
-		s.log.Error("health check failed", "err", err)
+		s.log.ErrorContext(r.Context(), "health check failed", "err", err)
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
+}
+
+// readyz tells a load balancer whether this node should get traffic: the
+// database answers, its schema is the one this build expects, and the
+// search index is built. /healthz only tells that the process is alive.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	notReady := func(why string, err error) {
+		s.log.WarnContext(r.Context(), "not ready", "why", why, "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, why)
+	}
+	if err := s.app.DB.PingContext(ctx); err != nil {
+		notReady("database unavailable", err)
+		return
+	}
+	have, err := s.app.DB.SchemaVersion(ctx)
+	if err != nil {
+		notReady("schema unknown", err)
+		return
+	}
+	want, err := store.LatestMigration(s.app.DB.Dialect)
+	if err != nil {
+		notReady("schema unknown", err)
+		return
+	}
+	if have != want {
+		notReady(fmt.Sprintf("schema %d, this version needs %d", have, want), nil)
+		return
+	}
+	if s.app.Search.Searcher() == nil {
+		notReady("search index not built", nil)
+		return
+	}
+	fmt.Fprintln(w, "ready")
 }
 
 // cacheStatic serves the static files with a cache lifetime, and never a

@@ -51,7 +51,7 @@ func (s *Server) stashForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !dec.Allowed {
-		s.log.Warn("kept forms over the limit", "client", s.clientAddr(r), "path", r.URL.Path)
+		s.log.WarnContext(r.Context(), "kept forms over the limit", "client", s.clientAddr(r), "path", r.URL.Path)
 		s.tooMany(w, r, dec.RetryAfter)
 		return
 	}
@@ -81,7 +81,7 @@ func (s *Server) stashForm(w http.ResponseWriter, r *http.Request) {
 					st.Refused = append(st.Refused, fmt.Sprintf("error.too_many|%d", limit))
 					break
 				}
-				id, key := s.storeUpload(ctx, nil, fh, kind)
+				id, key := s.storeUpload(ctx, nil, s.clientAddr(r), fh, kind)
 				switch {
 				case key != "":
 					st.Refused = append(st.Refused, key)

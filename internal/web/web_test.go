@@ -478,13 +478,13 @@ func TestUploads(t *testing.T) {
 		r = c.postMultipart("/deeds/new", form)
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		mustContain(t, r.body, "Kirjoita jokaiselle kuvalle tekstivastine.")
-		// The draft exists now and the form posts to it.
-		action := regexp.MustCompile(`action="(/deeds/\d+/edit)"`).FindStringSubmatch(r.body)
-		if action == nil {
-			t.Fatal("form does not post to the saved draft")
+		// A refused submission saves nothing: the form posts as a new deed
+		// again, with the uploads kept.
+		if !strings.Contains(r.body, `action="/deeds/new"`) {
+			t.Fatal("a refused submission left a draft behind")
 		}
 		form.Set("image_caption", "Kotihoitajat suunnittelevat reittejä")
-		r = c.postMultipart(action[1], form)
+		r = c.postMultipart("/deeds/new", form)
 		wantStatus(t, r, http.StatusSeeOther)
 		id := deedID(t, r.loc)
 
@@ -920,16 +920,24 @@ func TestSimilarAndDuplicates(t *testing.T) {
 		form.Set("need", need)
 		form.Set("solution", solution)
 		form.Set("action", "submit")
-		r := c.postMultipart("/deeds/new", form)
-		wantStatus(t, r, http.StatusSeeOther)
-		if !strings.Contains(r.loc, "msg=check_duplicates") {
-			t.Fatalf("went to %q", r.loc)
+		var before int
+		if err := s.app.DB.QueryRow(ctx, `SELECT COUNT(*) FROM deeds`).Scan(&before); err != nil {
+			t.Fatal(err)
 		}
-		page = c.follow(r)
-		mustContain(t, page.body, "Ideapankissa on jo hyvin samankaltainen teko", fmt.Sprintf(`href="/deeds/%d/`, id), `name="not_duplicate"`)
-		edit := strings.SplitN(r.loc, "?", 2)[0]
+		r := c.postMultipart("/deeds/new", form)
+		wantStatus(t, r, http.StatusConflict)
+		mustContain(t, r.body, "Ideapankissa on jo hyvin samankaltainen teko", fmt.Sprintf(`href="/deeds/%d/`, id), `name="not_duplicate"`,
+			`value="`+title+`"`)
+		// Nothing was saved behind the author's back.
+		var after int
+		if err := s.app.DB.QueryRow(ctx, `SELECT COUNT(*) FROM deeds`).Scan(&after); err != nil {
+			t.Fatal(err)
+		}
+		if after != before {
+			t.Fatalf("the look-alike check saved a draft: %d deeds, were %d", after, before)
+		}
 		form.Set("not_duplicate", "1")
-		r = c.postMultipart(edit, form)
+		r = c.postMultipart("/deeds/new", form)
 		wantStatus(t, r, http.StatusSeeOther)
 		mustContain(t, c.follow(r).body, "lähetetty moderoitavaksi")
 	})

@@ -28,6 +28,40 @@ const K = 10
 //go:embed judgments.tsv
 var judgmentsTSV string
 
+//go:embed floors.tsv
+var floorsTSV string
+
+// Floor is the least an analyser must score over all the judged queries.
+type Floor struct {
+	NDCG, Recall float64
+}
+
+// Floors reads the relevance floors kept in the repository, by analyser
+// ("voikko", "fallback").
+func Floors() (map[string]Floor, error) {
+	out := map[string]Floor{}
+	for i, line := range strings.Split(floorsTSV, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			return nil, fmt.Errorf("relevance floors line %d: want analyser, nDCG and recall", i+1)
+		}
+		var fl Floor
+		var err error
+		if fl.NDCG, err = strconv.ParseFloat(f[1], 64); err != nil {
+			return nil, fmt.Errorf("relevance floors line %d: %w", i+1, err)
+		}
+		if fl.Recall, err = strconv.ParseFloat(f[2], 64); err != nil {
+			return nil, fmt.Errorf("relevance floors line %d: %w", i+1, err)
+		}
+		out[f[0]] = fl
+	}
+	return out, nil
+}
+
 // Kind is what a query tests.
 type Kind string
 

@@ -164,9 +164,11 @@ func TestJudgments(t *testing.T) {
 	}
 }
 
-// TestEvaluate runs the judged queries on the demo data with the
-// fallback analyser and checks the report adds up; and that a query with
-// one unmistakable answer scores exactly 1.
+// TestEvaluate runs the judged queries on the demo data with the fallback
+// analyser and with Voikko, checks the report adds up and that each
+// analyser scores at least its floor in floors.tsv; and that a query with
+// one unmistakable answer scores exactly 1. Voikko is skipped only where
+// it is missing and TEKOTORI_REQUIRE_VOIKKO is not 1 (CI sets it).
 func TestEvaluate(t *testing.T) {
 	ctx := context.Background()
 	a, err := app.New(ctx, storetest.Open(t, storetest.SQLite), nil)
@@ -177,10 +179,6 @@ func TestEvaluate(t *testing.T) {
 	if _, err := demo.Fill(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	svc := search.NewService(a.DB, analysis.NewFallback(), nil)
-	if err := svc.Rebuild(ctx); err != nil {
-		t.Fatal(err)
-	}
 	ids, err := relevance.RefIDs(ctx, a.DB)
 	if err != nil {
 		t.Fatal(err)
@@ -189,39 +187,82 @@ func TestEvaluate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := relevance.Evaluate(ctx, svc, ids, qs)
-	if err := rep.Err(); err != nil {
+	floors, err := relevance.Floors()
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Results) != len(qs) || rep.All.Queries != len(qs) || len(rep.ByKind) != len(relevance.Kinds) {
-		t.Fatalf("report covers %d results, %d queries, %d kinds", len(rep.Results), rep.All.Queries, len(rep.ByKind))
+	analysers := map[string]func() (analysis.Analyzer, error){
+		"fallback": func() (analysis.Analyzer, error) { return analysis.NewFallback(), nil },
+		"voikko":   func() (analysis.Analyzer, error) { return analysis.NewVoikko() },
 	}
-	sum, n := 0.0, 0
-	for _, r := range rep.Results {
-		if r.NDCG < 0 || r.NDCG > 1 || r.Recall < 0 || r.Recall > 1 || len(r.Top) > relevance.K {
-			t.Errorf("%q: nDCG %v recall %v, %d hits", r.Query.Text, r.NDCG, r.Recall, len(r.Top))
-		}
-		if r.Query.Kind == relevance.Typo {
-			sum += r.NDCG
-			n++
-		}
-	}
-	for _, m := range rep.ByKind {
-		if m.Kind == relevance.Typo && (m.Queries != n || !near(m.NDCG, sum/float64(n))) {
-			t.Errorf("typo mean %+v, want %d queries and nDCG %v", m, n, sum/float64(n))
-		}
-	}
+	for _, name := range []string{"fallback", "voikko"} {
+		t.Run(name, func(t *testing.T) {
+			an, err := analysers[name]()
+			if err != nil {
+				if os.Getenv("TEKOTORI_REQUIRE_VOIKKO") == "1" {
+					t.Fatalf("TEKOTORI_REQUIRE_VOIKKO=1 but: %v", err)
+				}
+				t.Skipf("no Voikko here: %v", err)
+			}
+			svc := search.NewService(a.DB, an, nil)
+			if err := svc.Rebuild(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rep := relevance.Evaluate(ctx, svc, ids, qs)
+			if err := rep.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Results) != len(qs) || rep.All.Queries != len(qs) || len(rep.ByKind) != len(relevance.Kinds) {
+				t.Fatalf("report covers %d results, %d queries, %d kinds", len(rep.Results), rep.All.Queries, len(rep.ByKind))
+			}
+			floor, ok := floors[name]
+			if !ok {
+				t.Fatalf("floors.tsv has no floor for %s", name)
+			}
+			if rep.All.NDCG < floor.NDCG || rep.All.Recall < floor.Recall {
+				t.Errorf("%s: nDCG@10 %.3f recall@10 %.3f, below the floor %.3f / %.3f", name, rep.All.NDCG, rep.All.Recall, floor.NDCG, floor.Recall)
+			}
+			sum, n := 0.0, 0
+			for _, r := range rep.Results {
+				if r.NDCG < 0 || r.NDCG > 1 || r.Recall < 0 || r.Recall > 1 || len(r.Top) > relevance.K {
+					t.Errorf("%q: nDCG %v recall %v, %d hits", r.Query.Text, r.NDCG, r.Recall, len(r.Top))
+				}
+				if r.Query.Kind == relevance.Typo {
+					sum += r.NDCG
+					n++
+				}
+			}
+			for _, m := range rep.ByKind {
+				if m.Kind == relevance.Typo && (m.Queries != n || !near(m.NDCG, sum/float64(n))) {
+					t.Errorf("typo mean %+v, want %d queries and nDCG %v", m, n, sum/float64(n))
+				}
+			}
 
-	one := []relevance.Query{
-		{Text: "kesätyöseteli", Kind: relevance.Compound, Judgments: []relevance.Judgment{{"DEMO-2016-030", 2}}},
-		{Text: "kesätyöseteli", Kind: relevance.Compound, Judgments: []relevance.Judgment{{"NO-SUCH-DEED", 2}}},
+			one := []relevance.Query{
+				{Text: "kesätyöseteli", Kind: relevance.Compound, Judgments: []relevance.Judgment{{"DEMO-2016-030", 2}}},
+				{Text: "kesätyöseteli", Kind: relevance.Compound, Judgments: []relevance.Judgment{{"NO-SUCH-DEED", 2}}},
+			}
+			rep = relevance.Evaluate(ctx, svc, ids, one)
+			r := rep.Results[0]
+			if r.NDCG != 1 || r.Recall != 1 || len(r.Top) == 0 || r.Top[0] != (relevance.Ranked{Ref: "DEMO-2016-030", Grade: 2}) || len(r.Missed) != 0 {
+				t.Errorf("kesätyöseteli: %+v", r)
+			}
+			if r := rep.Results[1]; r.Err == nil || r.NDCG != 0 || len(r.Missed) != 1 || rep.Err() == nil {
+				t.Errorf("a judged deed missing from the database went unreported: %+v", r)
+			}
+		})
 	}
-	rep = relevance.Evaluate(ctx, svc, ids, one)
-	r := rep.Results[0]
-	if r.NDCG != 1 || r.Recall != 1 || len(r.Top) == 0 || r.Top[0] != (relevance.Ranked{Ref: "DEMO-2016-030", Grade: 2}) || len(r.Missed) != 0 {
-		t.Errorf("kesätyöseteli: %+v", r)
+}
+
+func TestFloors(t *testing.T) {
+	floors, err := relevance.Floors()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if r := rep.Results[1]; r.Err == nil || r.NDCG != 0 || len(r.Missed) != 1 || rep.Err() == nil {
-		t.Errorf("a judged deed missing from the database went unreported: %+v", r)
+	for _, name := range []string{"voikko", "fallback"} {
+		f, ok := floors[name]
+		if !ok || f.NDCG <= 0.5 || f.NDCG > 1 || f.Recall <= 0.5 || f.Recall > 1 {
+			t.Errorf("floor of %s: %+v", name, f)
+		}
 	}
 }

@@ -1,0 +1,241 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/user"
+)
+
+// xssVectors are ways to make a browser run script from text; each sets
+// window.__xss when it runs.
+var xssVectors = []string{
+	`<script>window.__xss=1</script>`,
+	`<img src=x onerror="window.__xss=1">`,
+	`<svg onload="window.__xss=1">`,
+	`<svg><script>window.__xss=1</script></svg>`,
+	`<body onload="window.__xss=1">`,
+	`<iframe src="javascript:parent.__xss=1"></iframe>`,
+	`<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>`,
+	`<a href="javascript:window.__xss=1">linkki</a>`,
+	`<details open ontoggle="window.__xss=1">`,
+	`<input autofocus onfocus="window.__xss=1">`,
+	`<video><source onerror="window.__xss=1"></video>`,
+	`<math><mtext><table><mglyph><style><img src=x onerror="window.__xss=1">`,
+	`<object data="javascript:window.__xss=1"></object>`,
+	`<embed src="javascript:window.__xss=1">`,
+	`<base href="javascript:window.__xss=1//">`,
+	`<meta http-equiv="refresh" content="0;url=javascript:window.__xss=1">`,
+	`<form action="javascript:window.__xss=1"><button>x</button></form>`,
+	`<div style="background:url(javascript:window.__xss=1)">`,
+	`<scr<script>ipt>window.__xss=1</scr</script>ipt>`,
+	`<ScRiPt>window.__xss=1</sCrIpT>`,
+	`<img src=x oNeRrOr=window.__xss=1>`,
+	`<img/src=x/onerror=window.__xss=1>`,
+	`<svg/onload=window.__xss=1>`,
+	"<img src=x onerror=\"window.__xss=1\"\x00>",
+	`javascript:window.__xss=1`,
+	`{{.}}{{template "layout" .}}`,
+	`${window.__xss=1}`,
+	`<!--<script>window.__xss=1</script>-->`,
+	`<noscript><p title="</noscript><img src=x onerror=window.__xss=1>">`,
+	`<textarea><script>window.__xss=1</script></textarea>`,
+}
+
+// xssBreakouts are what a payload puts in front of a vector to leave the
+// place it is shown in: an attribute, a textarea, a title, a comment.
+var xssBreakouts = []string{``, `"><`, `'><`, `</textarea>`, `</title>`, `-->`}
+
+// xssPayloads combines them: every vector bare, and each vector after
+// each way out, past a hundred strings in all.
+func xssPayloads() []string {
+	out := append([]string(nil), xssVectors...)
+	for i, b := range xssBreakouts[1:] {
+		for j, v := range xssVectors {
+			if (i+j)%2 == 0 {
+				out = append(out, b+v)
+			}
+		}
+	}
+	return out
+}
+
+// deedTextFields are the deed's fields that take free text: a new field is
+// covered by adding it here.
+var deedTextFields = []func(c *deed.Content, p string){
+	func(c *deed.Content, p string) { c.Title = p },
+	func(c *deed.Content, p string) { c.Summary = p },
+	func(c *deed.Content, p string) { c.Need = p },
+	func(c *deed.Content, p string) { c.Solution = p },
+	func(c *deed.Content, p string) { c.Results = p },
+	func(c *deed.Content, p string) { c.Lessons = p },
+	func(c *deed.Content, p string) { c.Adoption = p },
+	func(c *deed.Content, p string) { c.Partners = p },
+	func(c *deed.Content, p string) { c.Funding = p },
+	func(c *deed.Content, p string) { c.Contact.Name = p },
+	func(c *deed.Content, p string) { c.Contact.Title = p },
+	func(c *deed.Content, p string) {
+		c.Links = []deed.Link{{URL: "https://example.org/teko", Title: p}}
+	},
+}
+
+// injected looks at the page as the browser built it: no script of the
+// payloads ran, and no element or attribute that could run one exists.
+const injected = `(() => {
+	const bad = [];
+	if (window.__xss) bad.push('script ran');
+	for (const s of document.scripts) if (!s.src || !new URL(s.src).pathname.startsWith('/static/')) bad.push('script element');
+	const urlish = /^(href|src|action|formaction|data|srcdoc|content|style|background|poster|xlink:href)$/i;
+	for (const el of document.querySelectorAll('*')) {
+		for (const a of el.attributes) {
+			if (/^on/i.test(a.name)) bad.push('handler ' + a.name + ' on ' + el.tagName);
+			if (urlish.test(a.name) && (/^\s*javascript:/i.test(a.value) || a.value.includes('__xss'))) bad.push(a.name + ' on ' + el.tagName);
+		}
+	}
+	for (const t of ['iframe', 'object', 'embed', 'base', 'meta[http-equiv]'])
+		if (document.querySelector(t)) bad.push('element ' + t);
+	return JSON.stringify(bad);
+})()`
+
+// TestXSSCorpus pushes every payload through every text field of a deed
+// (through the service, as the form and the API do), an import, a user's
+// and an organisation's name, opens every page that shows them in
+// Chromium and requires that nothing of them runs and the text is shown.
+func TestXSSCorpus(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	payloads := xssPayloads()
+	if len(payloads) < 100 {
+		t.Fatalf("only %d payloads", len(payloads))
+	}
+	e.addUser("xss-kirjoittaja@example.org", user.RoleMember, "kangasala")
+	e.addUser("xss-moderaattori@example.org", user.RoleModerator, "")
+	author, err := e.app.Users.ByEmail(ctx, "xss-kirjoittaja@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := e.app.Users.ByEmail(ctx, "xss-moderaattori@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Deed j has payload (j + 7f) in field f: over all deeds, every field
+	// gets every payload once.
+	var ids []int64
+	for j := range payloads {
+		c := deed.Content{Lang: "fi", OrgID: author.OrgID, Sector: "sote", Themes: []string{"digitalisaatio"},
+			ClientGroups: []string{"ikaantyneet"}, Status: deed.Done, Year: 2024,
+			Contact: deed.Contact{Email: "yhteys@example.org", Public: true}}
+		for f, set := range deedTextFields {
+			p := payloads[(j+7*f)%len(payloads)]
+			set(&c, fmt.Sprintf("%d %s", j, p))
+		}
+		d, err := e.app.Deeds.Create(ctx, author, c)
+		if err != nil {
+			t.Fatalf("payload %d: %v", j, err)
+		}
+		if _, err := e.app.Deeds.Submit(ctx, author, d.ID, c); err != nil {
+			t.Fatalf("payload %d: submit: %v", j, err)
+		}
+		if _, err := e.app.Deeds.Publish(ctx, mod, d.ID); err != nil {
+			t.Fatalf("payload %d: publish: %v", j, err)
+		}
+		ids = append(ids, d.ID)
+	}
+	// The import takes the same text.
+	var lines []string
+	for j, p := range payloads[:20] {
+		b, _ := json.Marshal(map[string]any{"ref": fmt.Sprintf("XSS-%d", j), "lang": "fi", "title": "Tuotu " + p, "summary": p,
+			"organisation": "Kangasala", "municipality": "Kangasala", "sector": "sote", "themes": []string{"digitalisaatio"},
+			"client_groups": []string{"ikaantyneet"}, "status": "done", "year": 2023, "need": p, "solution": p,
+			"contact": map[string]any{"name": p, "email": "tuonti@example.org"}})
+		lines = append(lines, string(b))
+	}
+	rep, err := e.app.Importer.Import(ctx, strings.NewReader(strings.Join(lines, "\n")), deed.ImportOptions{})
+	if err != nil || len(rep.Errors) > 0 {
+		t.Fatalf("import: %v %+v", err, rep.Errors)
+	}
+
+	bctx, cancel := e.browser()
+	defer cancel()
+	check := func(path string) {
+		t.Helper()
+		e.run(bctx, chromedp.Navigate(e.base+path))
+		var bad []string
+		if err := json.Unmarshal([]byte(e.eval(bctx, injected)), &bad); err != nil {
+			t.Fatal(err)
+		}
+		if len(bad) > 0 {
+			t.Errorf("%s: %v", path, bad)
+		}
+	}
+	// The check sees an injection: a page that echoes payloads unescaped
+	// must be caught, or the rest proves nothing.
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<!doctype html><title>t</title><p>%s</p><p>%s</p>", xssVectors[1], xssVectors[7])
+	}))
+	defer echo.Close()
+	e.run(bctx, chromedp.Navigate(echo.URL))
+	if got := e.eval(bctx, injected); !strings.Contains(got, "handler onerror") || !strings.Contains(got, "href on A") {
+		t.Fatalf("the check missed an unescaped page: %s", got)
+	}
+
+	for j, id := range ids {
+		path := fmt.Sprintf("/deeds/%d", id)
+		check(path)
+		// The payload shows as text.
+		if j == 0 {
+			if h1 := e.text(bctx, "h1"); !strings.Contains(h1, payloads[0]) {
+				t.Errorf("%s: the title shows as %q", path, h1)
+			}
+		}
+	}
+	check("/search?q=window")
+	check("/search?q=" + "%3Cscript%3E")
+	check("/deeds?sort=newest")
+	check("/organisations/kangasala")
+	// The edit form puts the text into values and text areas.
+	e.run(bctx, chromedp.Navigate(e.base+"/login"),
+		chromedp.SendKeys("#f-email", "xss-moderaattori@example.org"),
+		chromedp.SendKeys("#f-password", password),
+		chromedp.Submit("#f-password"))
+	e.waitURL(bctx, "/")
+	for _, id := range ids {
+		check(fmt.Sprintf("/deeds/%d/edit", id))
+	}
+	check("/deeds/" + fmt.Sprint(ids[0]) + "/revisions")
+	check("/moderation")
+
+	// The API gives JSON that no browser runs as a page.
+	res, err := http.Get(e.base + "/api/v1/deeds?q=window&limit=100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("API answers %q, nosniff %q", ct, res.Header.Get("X-Content-Type-Options"))
+	}
+	var page struct {
+		Items []struct {
+			Highlight string `json:"highlight"`
+		} `json:"items"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range page.Items {
+		// The highlight is HTML: the text escaped, only <mark> added.
+		rest := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(it.Highlight)
+		if strings.ContainsAny(rest, "<>") {
+			t.Errorf("API highlight has markup besides <mark>: %q", it.Highlight)
+		}
+	}
+}
