@@ -150,10 +150,15 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	withDemo := fs.Bool("demo", os.Getenv("TEKOTORI_DEMO") != "", "fill an empty database with the demo deeds and accounts (env TEKOTORI_DEMO)")
 	indexDir := fs.String("index-dir", env("TEKOTORI_INDEX_DIR", ""), "directory on disk for the search index file, which is mapped into memory (env TEKOTORI_INDEX_DIR; default the temporary directory)")
 	mailConfig := mailFlags(fs)
+	ssoList := fs.String("sso", env("TEKOTORI_SSO", ""), "OpenID Connect providers to sign in with, e.g. entra,google; each is configured by TEKOTORI_SSO_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _LABEL (env TEKOTORI_SSO)")
 	searchLimit := fs.Int("search-limit", envInt("TEKOTORI_SEARCH_LIMIT", 120), "searches a client address may make a minute, across nodes; 0 for no limit (env TEKOTORI_SEARCH_LIMIT)")
 	metricsToken := fs.String("metrics-token", env("TEKOTORI_METRICS_TOKEN", ""), "serve Prometheus metrics at /metrics to scrapers that send this bearer token (env TEKOTORI_METRICS_TOKEN; off when empty)")
 	clientIPHeader := fs.String("client-ip-header", env("TEKOTORI_CLIENT_IP_HEADER", ""), "header in which a reverse proxy gives the client's address, e.g. X-Forwarded-For (env TEKOTORI_CLIENT_IP_HEADER); empty: the connection's address")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sso, err := ssoProviders(*ssoList, os.Getenv)
+	if err != nil {
 		return err
 	}
 	if *baseURL == "" {
@@ -188,7 +193,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	}
 	defer stopMail()
 	srv, err := web.New(a, web.Options{BaseURL: *baseURL, SecureCookies: strings.HasPrefix(*baseURL, "https://"),
-		SearchPerMinute: *searchLimit, ClientIPHeader: *clientIPHeader, MetricsToken: *metricsToken})
+		SearchPerMinute: *searchLimit, ClientIPHeader: *clientIPHeader, MetricsToken: *metricsToken, SSO: sso})
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,7 @@ func Accounts() []Account {
 		{"admin@example.org", "Aino Ylläpitäjä", user.RoleAdmin, ""},
 		{"moderaattori@example.org", "Matti Moderaattori", user.RoleModerator, ""},
 		{"toimittaja@example.org", "Oona Organisaatio", user.RoleOrgEditor, "varkaus"},
+		{"paakayttaja@example.org", "Paula Pääkäyttäjä", user.RoleOrgAdmin, "varkaus"},
 		{"jasen@example.org", "Jussi Jäsen", user.RoleMember, "kangasala"},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tekotori/tekotori/internal/audit"
+	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/store"
 )
 
@@ -162,4 +163,49 @@ func (s *Service) Invite(ctx context.Context, actor *User, in Invitation, write 
 // and confirms the address; the person is then signed in by the caller.
 func (s *Service) AcceptInvitation(ctx context.Context, token, password string) (*User, error) {
 	return s.setPasswordByLink(ctx, token, password, PurposeInvite)
+}
+
+// CampaignRole is a role a person holds in the award campaigns: admin of
+// a programme, or juror of a campaign. The campaign package grants them;
+// the users page shows them beside the site-wide role.
+type CampaignRole struct {
+	Kind string // "programme_admin" or "juror"
+	Name i18n.Text
+}
+
+// CampaignRoles gives the campaign roles of the accounts ids, for a site
+// admin's users page.
+func (s *Service) CampaignRoles(ctx context.Context, actor *User, ids []int64) (map[int64][]CampaignRole, error) {
+	if !actor.CanAdminister() {
+		return nil, fmt.Errorf("user: campaign roles: %w", ErrForbidden)
+	}
+	out := map[int64][]CampaignRole{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, 2*len(ids))
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	args = append(args, args...)
+	in := store.Placeholders(len(ids))
+	rows, err := s.db.Query(ctx, `SELECT a.user_id, 'programme_admin', p.name_fi, p.name_sv, p.name_en FROM programme_admins a JOIN programmes p ON p.id = a.programme_id WHERE a.user_id IN (`+in+`)
+		UNION ALL SELECT j.user_id, 'juror', c.name_fi, c.name_sv, c.name_en FROM campaign_jurors j JOIN campaigns c ON c.id = j.campaign_id WHERE j.user_id IN (`+in+`)
+		ORDER BY 1, 2, 3`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("user: campaign roles: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var cr CampaignRole
+		if err := rows.Scan(&id, &cr.Kind, &cr.Name.FI, &cr.Name.SV, &cr.Name.EN); err != nil {
+			return nil, fmt.Errorf("user: campaign roles: %w", err)
+		}
+		out[id] = append(out[id], cr)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("user: campaign roles: %w", err)
+	}
+	return out, nil
 }

@@ -182,3 +182,27 @@ func (s *Service) OrgMembers(ctx context.Context, actor *User, orgID int64) ([]U
 	}
 	return out, nil
 }
+
+// RequestMembership asks to join organisation orgID, for its admins to
+// decide, replacing a request of u's still waiting. It is for accounts
+// whose address is confirmed; asking for one's own organisation changes
+// nothing. Bad input gives FieldErrors.
+func (s *Service) RequestMembership(ctx context.Context, u *User, orgID int64) error {
+	if !u.Verified() || u.Disabled {
+		return fmt.Errorf("user: membership request of %d: %w", u.ID, ErrForbidden)
+	}
+	if orgID == 0 {
+		return FieldErrors{"membership_org": "error.required"}
+	}
+	if orgID == u.OrgID {
+		return nil
+	}
+	errs := FieldErrors{}
+	if err := s.checkRoleOrg(ctx, u.Role, orgID, errs); err != nil {
+		return fmt.Errorf("user: membership request of %d: %w", u.ID, err)
+	}
+	if _, bad := errs["org_id"]; bad {
+		return FieldErrors{"membership_org": errs["org_id"]}
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error { return requestMembership(ctx, tx, u.ID, orgID) })
+}

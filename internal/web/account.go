@@ -16,6 +16,7 @@ type accountData struct {
 	Email, Name, Next, Resume string
 	OrgID                     int64
 	Orgs                      []option
+	SSO                       []ssoButton
 }
 
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, u *user.User) error {
@@ -44,7 +45,7 @@ func afterSignIn(next, resume string) string {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "login.title", nil)
-	d := accountData{Next: r.FormValue("next"), Resume: r.FormValue("resume")}
+	d := accountData{Next: r.FormValue("next"), Resume: r.FormValue("resume"), SSO: s.ssoButtons()}
 	if r.Method == http.MethodGet {
 		if d.Resume != "" {
 			v.Notice = v.T("login.resume_notice")
@@ -88,11 +89,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.setSession(w, r, u); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, afterSignIn(d.Next, d.Resume), http.StatusSeeOther)
+	s.finishSignIn(w, r, u, afterSignIn(d.Next, d.Resume))
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

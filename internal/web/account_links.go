@@ -128,11 +128,7 @@ func (s *Server) linkStep(w http.ResponseWriter, r *http.Request, p user.Purpose
 		s.badLink(w, r, err)
 		return
 	}
-	if err := s.setSession(w, r, u); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	s.finishSignIn(w, r, u, next)
 }
 
 func (s *Server) badLink(w http.ResponseWriter, r *http.Request, err error) {
@@ -183,9 +179,5 @@ func (s *Server) resetConfirm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "account_reset", v)
 		return
 	}
-	if err := s.setSession(w, r, u); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/?msg=password_reset", http.StatusSeeOther)
+	s.finishSignIn(w, r, u, "/?msg=password_reset")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tekotori/tekotori/internal/deed"
 	"github.com/tekotori/tekotori/internal/i18n"
+	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/user"
 )
 
@@ -19,7 +20,10 @@ import (
 type accountPage struct {
 	Email, Name, OrgName string
 	// Pending tells of a membership request waiting for approval.
-	Pending  string
+	Pending   string
+	TwoFactor bool
+	// Orgs are offered for a membership request.
+	Orgs     []option
 	Langs    []option
 	Sessions []user.SessionInfo
 }
@@ -64,6 +68,11 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		}
 		d.OrgName = o.Name.In(v.Lang)
 	}
+	var err error
+	if d.TwoFactor, err = s.app.Users.HasTOTP(ctx, u.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	pending, err := s.app.Users.PendingOrg(ctx, u.ID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -77,6 +86,16 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		}
 		d.Pending = v.T("account.membership_pending", o.Name.In(v.Lang))
 	}
+	orgs, err := s.app.Orgs.List(ctx, org.ListFilter{})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, o := range orgs {
+		if o.ID != u.OrgID {
+			d.Orgs = append(d.Orgs, option{Value: strconv.FormatInt(o.ID, 10), Label: o.Name.In(v.Lang), Selected: o.ID == pending})
+		}
+	}
 	sessions, err := s.app.Users.Sessions(ctx, u, s.sessionToken(r))
 	if err != nil {
 		s.serverError(w, r, err)
@@ -84,7 +103,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	}
 	d.Sessions = sessions
 	if errs != nil {
-		v.setErrors(errs, []string{"name", "ui_lang", "current_password", "new_password", "new_password2", "delete_password", "confirm"})
+		v.setErrors(errs, []string{"name", "ui_lang", "membership_org", "current_password", "new_password", "new_password2", "delete_password", "confirm"})
 	}
 	v.Data = d
 	s.render(w, r, status, "account", v)
@@ -114,6 +133,14 @@ func (s *Server) accountChange(msg string, do func(r *http.Request, u *user.User
 		}
 		http.Redirect(w, r, "/account?msg="+msg, http.StatusSeeOther)
 	}
+}
+
+// accountMembership asks to join an organisation.
+func (s *Server) accountMembership(w http.ResponseWriter, r *http.Request) {
+	s.accountChange("membership_requested", func(r *http.Request, u *user.User) (map[string]string, error) {
+		orgID, _ := strconv.ParseInt(r.PostFormValue("membership_org"), 10, 64)
+		return nil, s.app.Users.RequestMembership(r.Context(), u, orgID)
+	})(w, r)
 }
 
 func (s *Server) accountProfile(w http.ResponseWriter, r *http.Request) {

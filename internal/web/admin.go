@@ -300,6 +300,10 @@ func (s *Server) adminOrgUnits(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/admin/organisations/%d?msg=saved", id), http.StatusSeeOther)
 }
 
+type settingsData struct {
+	EditsGoLive, RequireTwoFactor bool
+}
+
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
 	u, ok := s.requireAdmin(w, r)
 	if !ok {
@@ -311,6 +315,10 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		if err := s.app.Users.SetTwoFactorRequired(ctx, u, r.PostFormValue("require_two_factor") == "1"); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		http.Redirect(w, r, "/admin/settings?msg=saved", http.StatusSeeOther)
 		return
 	}
@@ -319,7 +327,12 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	twoFactor, err := s.app.Users.TwoFactorRequired(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	v := s.newView(r, "admin.settings_title", nil)
-	v.Data = live
+	v.Data = settingsData{EditsGoLive: live, RequireTwoFactor: twoFactor}
 	s.render(w, r, http.StatusOK, "admin_settings", v)
 }

@@ -103,6 +103,18 @@ func TestMembershipRequests(t *testing.T) {
 		if refused.OrgID != 0 {
 			t.Fatalf("a refused request gave organisation %d", refused.OrgID)
 		}
+		// The refused person asks another organisation from the account page.
+		toinen := s.client()
+		toinen.login("toinen@example.org")
+		mustContain(t, toinen.get("/account").body, `action="/account/membership"`)
+		r = toinen.post("/account/membership", url.Values{"membership_org": {""}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r.body, `href="#f-membership_org"`)
+		r = toinen.post("/account/membership", url.Values{"membership_org": {itoa(orgID(t, s, "kangasala"))}})
+		wantStatus(t, r, http.StatusSeeOther)
+		mustContain(t, toinen.follow(r).body, "Pyyntö on lähetetty", "Pyyntösi liittyä organisaatioon Kangasala odottaa")
+		mustContain(t, kp.get("/admin/members").body, "toinen@example.org")
+		mustNotContain(t, vp.get("/admin/members").body, "toinen@example.org")
 		mustNotContain(t, newcomer.get("/account").body, "odottaa")
 		wantStatus(t, newcomer.post("/deeds/new", completeDeed(varkaus, "Hyväksynnän jälkeen")), http.StatusSeeOther)
 		if a, rf := auditCount(t, s, "member_approved"), auditCount(t, s, "member_refused"); a != 1 || rf != 1 {

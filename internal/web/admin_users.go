@@ -30,6 +30,8 @@ type usersData struct {
 	InviteRoles []option
 	Langs       []option
 	Invite      inviteForm
+	// Campaign holds each listed person's campaign roles, written out.
+	Campaign map[int64][]string
 }
 
 type inviteForm struct {
@@ -58,6 +60,10 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := usersData{Users: found.Users, Total: found.Total, Query: f.Query, Invite: inviteForm{Role: string(user.RoleMember), Lang: v.Lang}}
+	if d.Campaign, err = s.campaignRoles(r, v, u, found.Users); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if err := s.userOptions(r, v, &d, f); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -71,6 +77,25 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
 	d.Pager = newPager(v, "/admin/users", keep, f.Page, usersPerPage, found.Total)
 	v.Data = d
 	s.render(w, r, http.StatusOK, "admin_users", v)
+}
+
+// campaignRoles writes out the programme admin and juror roles of users.
+func (s *Server) campaignRoles(r *http.Request, v *view, actor *user.User, users []user.User) (map[int64][]string, error) {
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	roles, err := s.app.Users.CampaignRoles(r.Context(), actor, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]string{}
+	for id, rs := range roles {
+		for _, cr := range rs {
+			out[id] = append(out[id], v.T("users.campaign_role."+cr.Kind, cr.Name.In(v.Lang)))
+		}
+	}
+	return out, nil
 }
 
 // userOptions fills the menus of the users page.
@@ -237,9 +262,5 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "account_reset", v)
 		return
 	}
-	if err := s.setSession(w, r, u); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/account?msg=welcome", http.StatusSeeOther)
+	s.finishSignIn(w, r, u, "/account?msg=welcome")
 }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/tekotori/tekotori/internal/campaign"
+	"github.com/tekotori/tekotori/internal/demo"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/store/storetest"
 	"github.com/tekotori/tekotori/internal/user"
@@ -141,5 +143,23 @@ func TestAdminInvite(t *testing.T) {
 		// The link works once; only admins invite.
 		wantStatus(t, s.client().get(link), http.StatusNotFound)
 		wantStatus(t, p.post("/admin/users/invite", url.Values{"email": {"toinen@example.org"}, "name": {"Toinen"}, "role": {"admin"}}), http.StatusForbidden)
+	})
+}
+
+// The users page shows beside the site-wide role the roles a person holds
+// in the award campaigns: programme admin and juror.
+func TestAdminUsersShowCampaignRoles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		if _, err := demo.Fill(context.Background(), s.app); err != nil {
+			t.Fatal(err)
+		}
+		c := s.client()
+		if r := c.post("/login", url.Values{"email": {"admin@example.org"}, "password": {demo.Password}}); r.status != http.StatusSeeOther {
+			t.Fatalf("sign-in: %d", r.status)
+		}
+		mustContain(t, c.get("/admin/users?q=tuomari.lehto").body, "<li>Tuomari: ")
+		mustContain(t, c.get("/admin/users?q="+url.QueryEscape(campaign.DemoProgrammeAdmin)).body, "<li>Ohjelman ylläpitäjä: ")
+		mustNotContain(t, c.get("/admin/users?q=moderaattori").body, "<li>Tuomari: ", "<li>Ohjelman ylläpitäjä: ")
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -41,6 +42,8 @@ type Options struct {
 	// address in (such as X-Forwarded-For); empty means the connection's
 	// own address is the client's.
 	ClientIPHeader string
+	// SSO lists the OpenID Connect providers people may sign in with.
+	SSO []SSOProvider
 }
 
 // Server is the HTTP face of one App.
@@ -55,6 +58,8 @@ type Server struct {
 	// decodes bounds how many uploaded images are decoded at once: each
 	// may take up to media.MaxDecodedBytes two or three times over.
 	decodes chan struct{}
+	// sso holds the configured OpenID Connect providers by name.
+	sso map[string]*ssoClient
 	// searches limits searching per client across nodes.
 	searches *throttle.Gate
 	metrics  *metrics.Metrics
@@ -74,7 +79,8 @@ func New(a *app.App, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{app: a, log: a.Log, cat: cat, tmpl: tmpl, opts: opts, api: api.New(a, cat, opts.BaseURL), start: time.Now(),
-		decodes: make(chan struct{}, maxConcurrentDecodes), searches: a.Limits.NewGate("search", opts.SearchPerMinute, time.Minute)}
+		decodes:  make(chan struct{}, maxConcurrentDecodes),
+		searches: a.Limits.NewGate("search", opts.SearchPerMinute, time.Minute), sso: map[string]*ssoClient{}}
 	if opts.MetricsToken != "" {
 		s.metrics = metrics.New(metrics.Source{DB: a.DB,
 			IndexDeeds: func() int { return a.Search.Status().Deeds },
@@ -83,11 +89,50 @@ func New(a *app.App, opts Options) (*Server, error) {
 				return int64(st.DictBytes + st.PostingBytes + st.PositionBytes + st.OffsetBytes)
 			}})
 	}
+	for _, p := range opts.SSO {
+		if p.Name == "" || p.Issuer == "" || p.ClientID == "" {
+			return nil, fmt.Errorf("web: sso provider %q needs a name, an issuer and a client id", p.Name)
+		}
+		if _, dup := s.sso[p.Name]; dup {
+			return nil, fmt.Errorf("web: sso provider %q twice", p.Name)
+		}
+		if p.Label == "" {
+			p.Label = p.Name
+		}
+		s.sso[p.Name] = &ssoClient{cfg: p, redirect: strings.TrimSuffix(opts.BaseURL, "/") + "/login/sso/" + p.Name + "/callback"}
+	}
+	s.opts.SSO = nil
+	for _, c := range s.sso {
+		s.opts.SSO = append(s.opts.SSO, c.cfg)
+	}
+	sort.Slice(s.opts.SSO, func(i, j int) bool { return s.opts.SSO[i].Name < s.opts.SSO[j].Name })
 	return s, nil
 }
 
 // Handler returns the whole site with its middleware.
 func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.routes()
+	if s.metrics != nil {
+		// Innermost, so that it sees the pattern the mux matched.
+		h = s.observe(h)
+	}
+	h = s.requireTwoFactorSetup(h)
+	h = s.limitSearches(h)
+	h = s.limitFormBodies(h)
+	h = s.withSession(h)
+	h = csrfProtection(h, s.forbidden)
+	h = securityHeaders(h, s.opts.SecureCookies)
+	h = s.recoverer(h)
+	h = s.logRequests(h)
+	h = withRequestID(h)
+	return h
+}
+
+// routes registers every page on one mux. Patterns are string literals in
+// calls of HandleFunc or Handle on it, so that the authorisation matrix
+// test (matrix_test.go) can read them from the source and check that each
+// has its row.
+func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.cacheStatic(static, http.FileServerFS(static))))
@@ -135,6 +180,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /logout", s.logout)
 	mux.HandleFunc("GET /account", s.account)
 	mux.HandleFunc("POST /account/profile", s.accountProfile)
+	mux.HandleFunc("POST /account/membership", s.accountMembership)
 	mux.HandleFunc("POST /account/password", s.accountPassword)
 	mux.HandleFunc("POST /account/sessions", s.accountSessions)
 	mux.HandleFunc("POST /account/delete", s.accountDelete)
@@ -147,6 +193,14 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /account/reset", s.resetRequest)
 	mux.HandleFunc("GET /account/reset/confirm", s.resetConfirm)
 	mux.HandleFunc("POST /account/reset/confirm", s.resetConfirm)
+	mux.HandleFunc("GET /login/sso/{provider}", s.ssoStart)
+	mux.HandleFunc("GET /login/sso/{provider}/callback", s.ssoCallback)
+	mux.HandleFunc("GET /login/2fa", s.loginSecondFactor)
+	mux.HandleFunc("POST /login/2fa", s.loginSecondFactor)
+	mux.HandleFunc("GET /account/2fa", s.accountTwoFactor)
+	mux.HandleFunc("POST /account/2fa/setup", s.accountTwoFactorSetup)
+	mux.HandleFunc("POST /account/2fa/confirm", s.accountTwoFactorConfirm)
+	mux.HandleFunc("POST /account/2fa/disable", s.accountTwoFactorDisable)
 	mux.HandleFunc("GET /account/invite", s.acceptInvite)
 	mux.HandleFunc("POST /account/invite", s.acceptInvite)
 
@@ -176,21 +230,7 @@ func (s *Server) Handler() http.Handler {
 	s.campaignPublicRoutes(mux)
 
 	mux.HandleFunc("/", s.notFoundHandler)
-
-	var h http.Handler = mux
-	if s.metrics != nil {
-		// Innermost, so that it sees the pattern the mux matched.
-		h = s.observe(h)
-	}
-	h = s.limitSearches(h)
-	h = s.limitFormBodies(h)
-	h = s.withSession(h)
-	h = csrfProtection(h, s.forbidden)
-	h = securityHeaders(h, s.opts.SecureCookies)
-	h = s.recoverer(h)
-	h = s.logRequests(h)
-	h = withRequestID(h)
-	return h
+	return mux
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
