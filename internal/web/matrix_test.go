@@ -440,6 +440,10 @@ func matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin, spareJ
 		{pattern: "GET /{$}", path: "/", allow: everyone},
 		{pattern: "GET /lang/{lang}", path: "/lang/sv?next=/", allow: everyone},
 		{pattern: "GET /accessibility", path: "/accessibility", allow: everyone},
+		{pattern: "GET /feeds/deeds.atom", path: "/feeds/deeds.atom?sector=sote", allow: everyone},
+		{pattern: "GET /sitemap.xml", path: "/sitemap.xml", allow: everyone},
+		{pattern: "GET /sitemaps/{name}", path: "/sitemaps/pages.xml", allow: everyone},
+		{pattern: "GET /robots.txt", path: "/robots.txt", allow: everyone},
 
 		{pattern: "GET /deeds", path: "/deeds", allow: everyone},
 		{pattern: "GET /search", path: "/search?q=kunta", allow: everyone},
