@@ -222,8 +222,10 @@ func TestXSSCorpus(t *testing.T) {
 	e.run(bctx, chromedp.Navigate(e.base+"/login"),
 		chromedp.SendKeys("#f-email", "xss-moderaattori@example.org"),
 		chromedp.SendKeys("#f-password", password),
-		chromedp.Submit("#f-password"))
-	e.waitURL(bctx, "/")
+		chromedp.Submit("#f-password"),
+		// Signed in when the header names the person; until then the
+		// sign-in's own navigation is under way.
+		chromedp.WaitVisible(`a.who`))
 	for _, id := range ids {
 		check(fmt.Sprintf("/deeds/%d/edit", id))
 	}
