@@ -107,6 +107,10 @@ func (a *App) StartSearch(ctx context.Context) error {
 		return err
 	}
 	a.stopSearch = cancel
+	// A rename shows at once on this node; other nodes read the names
+	// again within the cache's lifetime.
+	a.Orgs.OnChange = a.ForgetFacetLabels
+	a.Terms.OnChange = a.ForgetFacetLabels
 	a.Deeds.LookAlikes = func(ctx context.Context, deedID int64, c deed.Content) []int64 {
 		src := &search.Source{DeedID: deedID, Lang: c.Lang, Title: c.Title, Summary: c.Summary, Body: []string{c.Need, c.Solution, c.Results}}
 		var ids []int64

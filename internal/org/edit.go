@@ -61,7 +61,7 @@ func (s *Service) Create(ctx context.Context, actor *user.User, in Input) (*Org,
 // the write lock up front.
 func (s *Service) retryCode(ctx context.Context, fn func(tx *store.Tx) error) error {
 	for try := 1; ; try++ {
-		err := s.db.InTx(ctx, fn)
+		err := s.inTx(ctx, fn)
 		if errors.Is(err, errCodeRace) && try < codeTries {
 			continue
 		}
@@ -339,7 +339,7 @@ func (s *Service) AddUnit(ctx context.Context, actor *user.User, orgID int64, na
 		return nil, fe
 	}
 	u := &Unit{OrgID: orgID, Name: name}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var code string
 		err := tx.QueryRow(ctx, "SELECT code FROM organisations WHERE id = ?", orgID).Scan(&code)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -376,7 +376,7 @@ func (s *Service) RenameUnit(ctx context.Context, actor *user.User, unitID int64
 	if fe := checkUnitName(name); fe != nil {
 		return fe
 	}
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		var (
 			orgID      int64
 			code, prev string
@@ -413,7 +413,7 @@ func (s *Service) DeleteUnit(ctx context.Context, actor *user.User, unitID int64
 	if !actor.CanAdminister() {
 		return fmt.Errorf("org: delete unit: %w", ErrForbidden)
 	}
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		var (
 			orgID      int64
 			code, name string

@@ -10,6 +10,7 @@
 package org
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -153,6 +154,20 @@ func tooLong(s string) bool { return utf8.RuneCountInString(s) > maxNameLen }
 type Service struct {
 	db  *store.DB
 	reg *finland.Registry
+	// OnChange, when set, runs after every committed change of an
+	// organisation or unit, so that caches of their names are refreshed.
+	OnChange func()
+}
+
+// inTx runs a change and tells OnChange once it is committed.
+func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx) error) error {
+	if err := s.db.InTx(ctx, fn); err != nil {
+		return err
+	}
+	if s.OnChange != nil {
+		s.OnChange()
+	}
+	return nil
 }
 
 // NewService returns a Service on db. reg is the classification Sync

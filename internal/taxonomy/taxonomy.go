@@ -64,6 +64,20 @@ type FieldErrors = field.Errors
 // Service reads and edits the vocabularies.
 type Service struct {
 	db *store.DB
+	// OnChange, when set, runs after every committed change of a term, so
+	// that caches of the vocabularies' labels are refreshed.
+	OnChange func()
+}
+
+// inTx runs a change and tells OnChange once it is committed.
+func (s *Service) inTx(ctx context.Context, fn func(tx *store.Tx) error) error {
+	if err := s.db.InTx(ctx, fn); err != nil {
+		return err
+	}
+	if s.OnChange != nil {
+		s.OnChange()
+	}
+	return nil
 }
 
 // NewService returns a Service on db.
@@ -72,7 +86,7 @@ func NewService(db *store.DB) *Service { return &Service{db: db} }
 // Seed fills each vocabulary that has no terms yet with the defaults; a
 // vocabulary an admin has edited is left alone.
 func (s *Service) Seed(ctx context.Context) error {
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	return s.inTx(ctx, func(tx *store.Tx) error {
 		for _, k := range Kinds() {
 			var n int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM terms WHERE kind = ?`, string(k)).Scan(&n); err != nil {
@@ -181,7 +195,7 @@ func (s *Service) Create(ctx context.Context, actor *user.User, k Kind, in Input
 		return nil, errs
 	}
 	var id int64
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		var err error
 		id, err = store.InsertID(ctx, tx, `INSERT INTO terms (kind, slug, label_fi, label_sv, label_en, position, active) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			string(k), in.Slug, in.LabelFI, in.LabelSV, in.LabelEN, in.Position, in.Active)
@@ -219,7 +233,7 @@ func (s *Service) Update(ctx context.Context, actor *user.User, id int64, in Inp
 	if errs := in.validate(); len(errs) > 0 {
 		return nil, errs
 	}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.inTx(ctx, func(tx *store.Tx) error {
 		cur, err := scanTerm(tx.QueryRow(ctx, `SELECT `+termColumns+` FROM terms WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound

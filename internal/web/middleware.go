@@ -41,7 +41,9 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		var u *user.User
-		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		// Static files, health checks and metrics are the same for
+		// everyone: they cost no session lookup.
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !sessionless(r.URL.Path) {
 			u, err = s.app.Users.SessionUser(ctx, c.Value)
 			if err != nil {
 				if !errors.Is(err, user.ErrNotFound) {
@@ -166,4 +168,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		next.ServeHTTP(sw, r)
 		s.metrics.Observe(r.Pattern, r.Method, sw.status, time.Since(start))
 	})
+}
+
+// sessionless tells the paths whose answer does not depend on who asks.
+func sessionless(path string) bool {
+	switch path {
+	case "/healthz", "/readyz", "/metrics", "/robots.txt":
+		return true
+	}
+	return strings.HasPrefix(path, "/static/")
 }

@@ -4,15 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tekotori/tekotori/internal/app"
 	"github.com/tekotori/tekotori/internal/demo"
+	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/store/storetest"
+	"github.com/tekotori/tekotori/internal/user"
+	"github.com/tekotori/tekotori/internal/web"
 )
 
 // atomCheck holds an Atom feed to RFC 4287's rules that matter to readers:
@@ -164,4 +170,71 @@ func TestFeedsSitemapAndSharing(t *testing.T) {
 		page = c.get("/organisations/kangasala")
 		mustContain(t, page.body, `href="/feeds/deeds.atom?organisation=kangasala"`, `"@type":"GovernmentOrganization"`)
 	})
+}
+
+// A renamed organisation shows its new name in the search facets at once
+// on the node that renamed it.
+func TestFacetNamesFollowRenames(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		ctx := context.Background()
+		o, err := s.app.Orgs.Create(ctx, user.System(), org.Input{Kind: org.KindCompany, NameFI: "Vanhanimi Oy", MunicipalityCode: "211"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		member := s.addUser("a@example.org", user.RoleMember, "")
+		member.OrgID = o.ID
+		if _, err := db.Exec(ctx, `UPDATE users SET org_id = ? WHERE id = ?`, o.ID, member.ID); err != nil {
+			t.Fatal(err)
+		}
+		mod := s.addUser("m@example.org", user.RoleModerator, "")
+		servicePublishedDeed(t, s, member, mod, "Yhtiön teko")
+		c := s.client()
+		mustContain(t, c.get("/search").body, "Vanhanimi Oy")
+		if _, err := s.app.Orgs.Update(ctx, user.System(), o.ID, org.Input{Code: o.Code, Kind: org.KindCompany, NameFI: "Uusinimi Oy", MunicipalityCode: "211"}); err != nil {
+			t.Fatal(err)
+		}
+		page := c.get("/search")
+		mustContain(t, page.body, "Uusinimi Oy")
+		mustNotContain(t, page.body, "Vanhanimi Oy")
+	})
+}
+
+// Static files cost no session lookup: with the database gone, a signed-in
+// browser still gets them without a failed lookup in the log.
+func TestStaticFilesNeedNoSession(t *testing.T) {
+	db := storetest.Open(t, storetest.SQLite)
+	var logs strings.Builder
+	a, err := app.New(context.Background(), db, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	u, err := a.Users.Create(context.Background(), user.NewUser{Email: "a@example.org", Name: "A", Password: testPassword, Role: user.RoleMember})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := a.Users.CreateSession(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(a, web.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	db.Close()
+	for _, path := range []string{"/static/style.css", "/"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(&http.Cookie{Name: "tekotori_session", Value: token})
+		h.ServeHTTP(rec, req)
+		failed := strings.Contains(logs.String(), "session lookup failed")
+		if path == "/static/style.css" && (rec.Code != http.StatusOK || failed) {
+			t.Fatalf("static file: %d, lookup failed in log: %v", rec.Code, failed)
+		}
+		if path == "/" && !failed {
+			t.Fatal("a page does look the session up (the control of this test)")
+		}
+	}
 }
