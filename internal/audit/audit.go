@@ -45,10 +45,24 @@ const (
 	MemberRefused  = "member_refused"
 )
 
+// The log also shows moderators' decisions on deeds and the award
+// campaigns' log, under these prefixes (see the site_audit view).
+const (
+	DeedPublished    = "deed_published"
+	DeedReturned     = "deed_returned"
+	DeedArchived     = "deed_archived"
+	DeedRestored     = "deed_restored"
+	DeedEditApproved = "deed_edit_approved"
+	DeedEditReturned = "deed_edit_returned"
+	// CampaignActions is the filter value of every campaign line.
+	CampaignActions = "campaign_*"
+)
+
 // Actions lists every action, in the order the filter offers them.
 func Actions() []string {
 	return []string{RoleChanged, UserAdded, SettingChanged, OrgCreated, OrgUpdated, UnitAdded, UnitRenamed, UnitDeleted, TermCreated, TermUpdated,
-		UserInvited, UserDisabled, UserEnabled, MemberApproved, MemberRefused}
+		UserInvited, UserDisabled, UserEnabled, MemberApproved, MemberRefused,
+		DeedPublished, DeedReturned, DeedArchived, DeedRestored, DeedEditApproved, DeedEditReturned, CampaignActions}
 }
 
 // ErrForbidden is returned to anyone but a site admin who asks for the log.
@@ -134,7 +148,11 @@ func (f Filter) where() (string, []any) {
 	if f.ActorID != nil {
 		conds, args = append(conds, "actor_id = ?"), append(args, *f.ActorID)
 	}
-	if f.Action != "" {
+	switch {
+	case strings.HasSuffix(f.Action, "*"):
+		// A group: every action of one source, e.g. "campaign_*".
+		conds, args = append(conds, "action LIKE ?"), append(args, strings.TrimSuffix(f.Action, "*")+"%")
+	case f.Action != "":
 		conds, args = append(conds, "action = ?"), append(args, f.Action)
 	}
 	if !f.From.IsZero() {
@@ -177,10 +195,10 @@ func (s *Service) List(ctx context.Context, viewer Viewer, f Filter, offset, lim
 	}
 	where, args := f.where()
 	p := &Page{}
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM admin_audit`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM site_audit`+where, args...).Scan(&p.Total); err != nil {
 		return nil, fmt.Errorf("audit: count: %w", err)
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+entryColumns+` FROM admin_audit`+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+	rows, err := s.db.Query(ctx, `SELECT `+entryColumns+` FROM site_audit`+where+` ORDER BY at DESC, source, id DESC LIMIT ? OFFSET ?`,
 		append(args, limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: list: %w", err)
@@ -205,9 +223,7 @@ func (s *Service) Actors(ctx context.Context, viewer Viewer) ([]Actor, error) {
 	if viewer == nil || !viewer.CanAdminister() {
 		return nil, ErrForbidden
 	}
-	rows, err := s.db.Query(ctx, `SELECT a.actor_id, a.actor_name FROM admin_audit a
-		JOIN (SELECT actor_id, MAX(id) AS id FROM admin_audit GROUP BY actor_id) latest ON latest.id = a.id
-		ORDER BY LOWER(a.actor_name), a.actor_id`)
+	rows, err := s.db.Query(ctx, `SELECT actor_id, MAX(actor_name) FROM site_audit GROUP BY actor_id ORDER BY LOWER(MAX(actor_name)), actor_id`)
 	if err != nil {
 		return nil, fmt.Errorf("audit: actors: %w", err)
 	}

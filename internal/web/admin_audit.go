@@ -113,7 +113,7 @@ func (s *Server) siteAudit(w http.ResponseWriter, r *http.Request) {
 		d.Total = p.Total
 		for _, e := range p.Entries {
 			d.Rows = append(d.Rows, auditRow{When: e.At.Format("2.1.2006 15.04.05 UTC"), Actor: v.auditActorName(e.Actor),
-				Action: v.T("audit.action." + e.Action), Target: e.Target, Before: e.Before, After: e.After})
+				Action: s.auditLabel(v, e.Action), Target: e.Target, Before: e.Before, After: e.After})
 		}
 		d.Pager = newPager(v, "/admin/audit", q, page, auditPerPage, p.Total)
 		csvQuery := url.Values{}
@@ -148,8 +148,21 @@ func (s *Server) siteAuditCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="tekotori-audit.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.app.Audit.WriteCSV(r.Context(), u, f, w, func(a string) string { return v.T("audit.action." + a) }); err != nil {
+	if err := s.app.Audit.WriteCSV(r.Context(), u, f, w, func(a string) string { return s.auditLabel(v, a) }); err != nil {
 		// The header is out: all that is left is to log it.
 		s.log.ErrorContext(r.Context(), "audit csv failed", "err", err)
 	}
+}
+
+// auditLabel names an action of the log in the reader's language: campaign
+// lines by the campaign log's own words, the rest by the site log's.
+func (s *Server) auditLabel(v *view, action string) string {
+	if rest, ok := strings.CutPrefix(action, "campaign_"); ok {
+		label := rest
+		if key := "campaign_admin.audit_" + rest; s.cat.Has(v.Lang, key) {
+			label = v.T(key)
+		}
+		return v.T("audit.campaign_line", label)
+	}
+	return v.T("audit.action." + action)
 }

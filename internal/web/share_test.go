@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -237,4 +238,40 @@ func TestStaticFilesNeedNoSession(t *testing.T) {
 			t.Fatal("a page does look the session up (the control of this test)")
 		}
 	}
+}
+
+// The one audit log shows moderators' decisions and the award campaigns'
+// log beside the site admins' own lines, filterable by source.
+func TestOneAuditLog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		ctx := context.Background()
+		if _, err := demo.Fill(ctx, s.app); err != nil {
+			t.Fatal(err)
+		}
+		member := s.addUser("kirjoittaja@example.org", user.RoleMember, "kangasala")
+		mod := s.addNamed("mod-audit@example.org", "Moona Moderoija", user.RoleModerator, "")
+		servicePublishedDeed(t, s, member, mod, "Auditoitava teko")
+		s.addUser("yllapito@example.org", user.RoleAdmin, "")
+		admin := s.client()
+		admin.login("yllapito@example.org")
+		rows := func(body string) string {
+			i := strings.Index(body, "<tbody>")
+			if i < 0 {
+				t.Fatal("no table of lines")
+			}
+			return body[i:]
+		}
+		page := admin.get("/admin/audit")
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, rows(page.body), "<td>Moona Moderoija</td><td>Teko julkaistu</td>", "<td>Palkintokilpailu:")
+		page = admin.get("/admin/audit?action=deed_published")
+		mustContain(t, rows(page.body), "<td>Teko julkaistu</td>")
+		mustNotContain(t, rows(page.body), "<td>Palkintokilpailu:")
+		page = admin.get("/admin/audit?action=" + url.QueryEscape("campaign_*"))
+		mustContain(t, rows(page.body), "<td>Palkintokilpailu:")
+		mustNotContain(t, rows(page.body), "<td>Teko julkaistu</td>")
+		csv := admin.get("/admin/audit.csv?action=deed_published")
+		mustContain(t, csv.body, "deed_published", "Moona Moderoija")
+	})
 }
