@@ -4,14 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/org"
+	"github.com/tekotori/tekotori/internal/taxonomy"
 	"github.com/tekotori/tekotori/internal/user"
 )
 
@@ -87,6 +92,44 @@ var deedTextFields = []func(c *deed.Content, p string){
 	},
 }
 
+// xssSurface is a free-text field outside the deed, with the pages that
+// show it: put stores payload p in one record of its kind and returns
+// those pages. A new field elsewhere is covered by adding an entry here.
+type xssSurface struct {
+	name string
+	put  func(t *testing.T, e *env, i int, p string) []string
+}
+
+var xssSurfaces = []xssSurface{
+	{"organisation name and unit", func(t *testing.T, e *env, i int, p string) []string {
+		ctx := context.Background()
+		o, err := e.app.Orgs.Create(ctx, user.System(), org.Input{Kind: org.KindCompany, NameFI: fmt.Sprintf("Yhtiö %d %s", i, p),
+			NameSV: p, NameEN: p, MunicipalityCode: "211"})
+		if err != nil {
+			t.Fatalf("organisation %d: %v", i, err)
+		}
+		if _, err := e.app.Orgs.AddUnit(ctx, user.System(), o.ID, fmt.Sprintf("Yksikkö %d %s", i, p)); err != nil {
+			t.Fatalf("unit %d: %v", i, err)
+		}
+		return []string{"/organisations/" + o.Code, "/organisations", fmt.Sprintf("/admin/organisations/%d", o.ID), "/admin/organisations"}
+	}},
+	{"vocabulary term", func(t *testing.T, e *env, i int, p string) []string {
+		tm, err := e.app.Terms.Create(context.Background(), user.System(), taxonomy.Theme,
+			taxonomy.Input{Slug: fmt.Sprintf("xss-%d", i), LabelFI: fmt.Sprintf("Teema %d %s", i, p), LabelSV: p, LabelEN: p, Position: 900 + i, Active: true})
+		if err != nil {
+			t.Fatalf("term %d: %v", i, err)
+		}
+		return []string{fmt.Sprintf("/admin/terms/%d", tm.ID), "/admin/terms", "/deeds/new"}
+	}},
+	{"person's name", func(t *testing.T, e *env, i int, p string) []string {
+		if _, err := e.app.Users.Create(context.Background(), user.NewUser{Email: fmt.Sprintf("xss-nimi-%d@example.org", i),
+			Name: fmt.Sprintf("Nimi %d %s", i, p), Password: password, Role: user.RoleMember, Lang: "fi"}); err != nil {
+			t.Fatalf("user %d: %v", i, err)
+		}
+		return []string{"/admin/users?q=" + url.QueryEscape(fmt.Sprintf("xss-nimi-%d", i)), "/admin/audit"}
+	}},
+}
+
 // injected looks at the page as the browser built it: no script of the
 // payloads ran, and no element or attribute that could run one exists.
 const injected = `(() => {
@@ -127,6 +170,7 @@ func TestXSSCorpus(t *testing.T) {
 	}
 	e.addUser("xss-kirjoittaja@example.org", user.RoleMember, "kangasala")
 	e.addUser("xss-moderaattori@example.org", user.RoleModerator, "")
+	e.addUser("xss-yllapito@example.org", user.RoleAdmin, "")
 	author, err := e.app.Users.ByEmail(ctx, "xss-kirjoittaja@example.org")
 	if err != nil {
 		t.Fatal(err)
@@ -170,6 +214,15 @@ func TestXSSCorpus(t *testing.T) {
 	rep, err := e.app.Importer.Import(ctx, strings.NewReader(strings.Join(lines, "\n")), deed.ImportOptions{})
 	if err != nil || len(rep.Errors) > 0 {
 		t.Fatalf("import: %v %+v", err, rep.Errors)
+	}
+
+	// The other text fields: each takes a few payloads in turn, so that
+	// across them every payload goes somewhere besides the deeds.
+	surfacePages := map[string]bool{}
+	for i, p := range payloads {
+		for _, pg := range xssSurfaces[i%len(xssSurfaces)].put(t, e, i, p) {
+			surfacePages[pg] = true
+		}
 	}
 
 	bctx, cancel := e.browser()
@@ -231,6 +284,23 @@ func TestXSSCorpus(t *testing.T) {
 	}
 	check("/deeds/" + fmt.Sprint(ids[0]) + "/revisions")
 	check("/moderation")
+	// The pages of the other fields, as a site admin sees them (the public
+	// ones show the same text).
+	e.run(bctx, chromedp.Navigate(e.base+"/login"),
+		chromedp.SendKeys("#f-email", "xss-yllapito@example.org"),
+		chromedp.SendKeys("#f-password", password),
+		chromedp.Submit("#f-password"),
+		chromedp.WaitVisible(`a.who`))
+	for _, pg := range slices.Sorted(maps.Keys(surfacePages)) {
+		check(pg)
+		if loc := get(e, bctx, chromedp.Location()); strings.Contains(loc, "/login") {
+			t.Fatalf("%s went to the sign-in page: the admin pages were not checked", pg)
+		}
+	}
+	if len(surfacePages) < 3*len(xssSurfaces) {
+		t.Fatalf("only %d pages of other fields", len(surfacePages))
+	}
+	check("/search?theme=xss-1")
 
 	// The API gives JSON that no browser runs as a page.
 	res, err := http.Get(e.base + "/api/v1/deeds?q=window&limit=100")
