@@ -11,10 +11,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tekotori/tekotori/internal/campaign"
 	"github.com/tekotori/tekotori/internal/deed"
+	"github.com/tekotori/tekotori/internal/i18n"
 	"github.com/tekotori/tekotori/internal/org"
 	"github.com/tekotori/tekotori/internal/taxonomy"
 	"github.com/tekotori/tekotori/internal/user"
@@ -120,6 +123,34 @@ var xssSurfaces = []xssSurface{
 			t.Fatalf("term %d: %v", i, err)
 		}
 		return []string{fmt.Sprintf("/admin/terms/%d", tm.ID), "/admin/terms", "/deeds/new"}
+	}},
+	{"award campaign texts", func(t *testing.T, e *env, i int, p string) []string {
+		ctx := context.Background()
+		text := func(prefix string) i18n.Text {
+			return i18n.Text{FI: fmt.Sprintf("%s %d %s", prefix, i, p), SV: p, EN: p}
+		}
+		pr, err := e.app.Campaigns.CreateProgramme(ctx, user.System(), campaign.ProgrammeInput{Name: text("Ohjelma"), Description: text("Kuvaus")})
+		if err != nil {
+			t.Fatalf("programme %d: %v", i, err)
+		}
+		now := time.Now()
+		c, err := e.app.Campaigns.CreateCampaign(ctx, user.System(), pr.ID, campaign.CampaignInput{Name: text("Kilpailu"),
+			Description: text("Kuvaus"), Rules: text("Säännöt"), JurorsPerEntry: 2,
+			Entry:   campaign.Window{Opens: now.Add(-time.Hour), Closes: now.Add(24 * time.Hour)},
+			Judging: campaign.Window{Opens: now.Add(25 * time.Hour), Closes: now.Add(48 * time.Hour)}})
+		if err != nil {
+			t.Fatalf("campaign %d: %v", i, err)
+		}
+		if _, err := e.app.Campaigns.AddCategory(ctx, user.System(), c.ID, campaign.CategoryInput{Name: text("Sarja"), Description: text("Kuvaus"),
+			Kind: campaign.KindDeed, Winners: 1}); err != nil {
+			t.Fatalf("category %d: %v", i, err)
+		}
+		if _, err := e.app.Campaigns.AddCriterion(ctx, user.System(), c.ID, campaign.CriterionInput{Name: text("Kriteeri"), Description: text("Kuvaus"),
+			Weight: 1, ScaleMin: 1, ScaleMax: 5}); err != nil {
+			t.Fatalf("criterion %d: %v", i, err)
+		}
+		return []string{fmt.Sprintf("/campaigns/%d", c.ID), "/campaigns", fmt.Sprintf("/admin/campaigns/%d", c.ID),
+			fmt.Sprintf("/admin/campaigns/%d/settings", c.ID), "/campaigns/enter"}
 	}},
 	{"person's name", func(t *testing.T, e *env, i int, p string) []string {
 		if _, err := e.app.Users.Create(context.Background(), user.NewUser{Email: fmt.Sprintf("xss-nimi-%d@example.org", i),
