@@ -39,7 +39,7 @@ Commands:
   user add  create an account; the password is read from standard input
   import    load published deeds from a JSON Lines file (- for standard input)
   reindex   rebuild the search index on every node (after a change of analyser)
-  eval-search [--db-postgres URL] [--details]  print search relevance (nDCG@10, recall@10) on the judged queries
+  eval-search [--db-postgres URL] [--set S] [--details]  print search relevance (nDCG@10, recall@10, MRR) on the judged sets
   bench-search [--deeds 10000,100000] [--postgres URL]  measure search build speed, latency and memory
   campaign simulate [--runs N]  compare raw and juror-normalised jury scores on simulated campaigns
 

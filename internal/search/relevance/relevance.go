@@ -75,10 +75,22 @@ const (
 	Phrase       Kind = "phrase"        // a quoted phrase: "matalan kynnyksen"
 	Swedish      Kind = "swedish"
 	English      Kind = "english"
+	Synonym      Kind = "synonym" // a near-synonym of the deeds' words: etäopetus for hybridiopetus
 )
 
 // Kinds lists the kinds in the order reports show them.
-var Kinds = []Kind{Base, Inflected, CompoundPart, Compound, Typo, Multiword, Phrase, Swedish, English}
+var Kinds = []Kind{Base, Inflected, CompoundPart, Compound, Typo, Multiword, Phrase, Synonym, Swedish, English}
+
+// KindsOf lists the kinds qs has, in the order of Kinds.
+func KindsOf(qs []Query) []Kind {
+	var out []Kind
+	for _, k := range Kinds {
+		if slices.ContainsFunc(qs, func(q Query) bool { return q.Kind == k }) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // Judgment is the grade of one deed for one query: 2 highly relevant,
 // 1 relevant. A deed without a judgment counts as 0.
@@ -89,6 +101,7 @@ type Judgment struct {
 
 // Query is one judged query.
 type Query struct {
+	ID        string // the independent set's query id; empty for the demo set
 	Text      string
 	Kind      Kind
 	Judgments []Judgment
@@ -240,6 +253,7 @@ type Result struct {
 	Total  int      // how many deeds matched
 	NDCG   float64
 	Recall float64
+	RR     float64 // the reciprocal rank of the first relevant deed in Top, 0 when none is
 	// Missed lists the relevant judged deeds that are not in Top, highest
 	// grade first.
 	Missed []Judgment
@@ -254,6 +268,7 @@ type Mean struct {
 	Queries int
 	NDCG    float64
 	Recall  float64
+	MRR     float64
 }
 
 // Report is the evaluation of a set of queries.
@@ -332,6 +347,12 @@ func evaluate(ctx context.Context, svc *search.Service, refToID map[string]int64
 	}
 	res.NDCG = NDCG(grades, q.Judgments, K)
 	res.Recall = Recall(found, q.Judgments, K)
+	for i, g := range grades {
+		if g > 0 {
+			res.RR = 1 / float64(i+1)
+			break
+		}
+	}
 	for _, j := range q.Judgments {
 		if j.Grade > 0 && !slices.Contains(found, j.Ref) {
 			res.Missed = append(res.Missed, j)
@@ -352,10 +373,12 @@ func mean(k Kind, rs []Result, in func(Result) bool) Mean {
 		m.Queries++
 		m.NDCG += r.NDCG
 		m.Recall += r.Recall
+		m.MRR += r.RR
 	}
 	if m.Queries > 0 {
 		m.NDCG /= float64(m.Queries)
 		m.Recall /= float64(m.Queries)
+		m.MRR /= float64(m.Queries)
 	}
 	return m
 }
