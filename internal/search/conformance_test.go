@@ -104,7 +104,9 @@ var conformance = []struct {
 	{name: "title ranks first", q: "toiminnanohjaus", want: []string{"C-07", "C-08"}},
 	{name: "phrase", q: `"kotihoidon toiminnanohjaus"`, want: []string{"C-07"}},
 	{name: "phrase words apart", q: `"toiminnanohjaus kotihoito"`, want: nil},
-	{name: "two words both required", q: "ruokahävikki koulu", want: []string{"C-11"}},
+	{name: "two words both in one deed", q: "ruokahävikki koulu", want: []string{"C-11"}},
+	// C-08 has both words, C-07 only the rarer one's neighbour.
+	{name: "every word ranks above some", q: "kotihoito varhaiskasvatus", want: []string{"C-08", "C-07"}, voikko: true},
 	{name: "typo", q: "ruokahävikn", want: []string{"C-11"}},
 	{name: "swedish", q: "kommunerna", want: []string{"C-09"}},
 	{name: "swedish stem", q: "kommun", want: []string{"C-09"}},
@@ -202,8 +204,9 @@ func TestHighlightAndSuggestion(t *testing.T) {
 		if !slices.Contains(marked, "ruokahävikki") {
 			t.Fatalf("marked %v in %+v", marked, p.Items[0])
 		}
-		// Nothing found: a respelling is offered.
-		p, _ = a.Search.Search(context.Background(), search.Request{Q: "kotihoidn xyzzyq zzqqv"})
+		// Nothing found: a respelling is offered. (Without the filter the
+		// corrected word finds deeds of its own.)
+		p, _ = a.Search.Search(context.Background(), search.Request{Q: "kotihoidn xyzzyq zzqqv", Filters: map[string][]string{"sector": {"kulttuuri"}}})
 		if p.Total != 0 || p.Suggestion != "kotihoidon xyzzyq zzqqv" {
 			t.Fatalf("suggestion %q total %d", p.Suggestion, p.Total)
 		}
@@ -298,6 +301,42 @@ func TestRequestRebuild(t *testing.T) {
 		}
 		if err := a.Search.CatchUp(ctx); err != nil || a.Search.Searcher() == nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestRankedRetrieval: deeds with only some of the query's words are found
+// too, below those with all of them, and the result says how many have
+// all; a quoted phrase stays required.
+func TestRankedRetrieval(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := loadCorpus(t, db)
+		p, err := a.Search.Search(context.Background(), search.Request{Q: "toiminnanohjaus varhaiskasvatuksessa"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := refs(t, a, p); !slices.Equal(got, []string{"C-08", "C-07"}) || p.Total != 2 || p.Complete != 1 || !p.Relaxed {
+			t.Fatalf("got %v, total %d, complete %d, relaxed %v", got, p.Total, p.Complete, p.Relaxed)
+		}
+		p, err = a.Search.Search(context.Background(), search.Request{Q: "toiminnanohjaus varhaiskasvatuksessa", Filters: map[string][]string{"sector": {"sote"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Facets count what is shown: the one sote deed, and the opetus
+		// deed the sector's other value would give.
+		count := map[string]int{}
+		for _, v := range p.Facets["sector"] {
+			count[v.Value] = v.Count
+		}
+		if got := refs(t, a, p); !slices.Equal(got, []string{"C-07"}) || p.Complete != 0 || count["sote"] != 1 || count["opetus"] != 1 {
+			t.Fatalf("filtered: got %v, complete %d, sector counts %v", got, p.Complete, count)
+		}
+		p, err = a.Search.Search(context.Background(), search.Request{Q: `"kotihoidon toiminnanohjaus" ruokahävikki`})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := refs(t, a, p); !slices.Equal(got, []string{"C-07"}) || p.Complete != 0 || !p.Relaxed {
+			t.Fatalf("phrase required: got %v, complete %d", got, p.Complete)
 		}
 	})
 }

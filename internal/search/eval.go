@@ -44,10 +44,13 @@ type Result struct {
 	Corrected map[string]string
 	// Suggestion is a respelled query when nothing was found.
 	Suggestion string
-	// Relaxed is set when deeds missing one of the query's words were
-	// added because few had them all.
-	Relaxed bool
-	Took    time.Duration
+	// Complete is how many of the deeds found have every concept of the
+	// query (a word, its forms and what it was expanded with); Relaxed is
+	// set when the others, which have only some of them, are among the
+	// found too.
+	Complete int
+	Relaxed  bool
+	Took     time.Duration
 }
 
 type weighted struct {
@@ -58,12 +61,13 @@ type weighted struct {
 // fuzzyWeight ranks a match through a corrected spelling below exact ones.
 const fuzzyWeight = 0.5
 
-// relaxBelow is the number of full matches under which deeds missing one
-// query word are shown too, their score scaled by relaxedWeight.
-const (
-	relaxBelow    = 3
-	relaxedWeight = 0.5
-)
+// coverage scales the score of a deed that has a share of the query's
+// concepts, weighed by their rarity (idf): a deed with every word ranks
+// above one as good on fewer of them, while a deed without a common word
+// of a long query still stands its chance.
+func coverage(share float64) float64 {
+	return share * share
+}
 
 // minFuzzyRunes is the shortest word that is matched despite a typo:
 // shorter words have too many neighbours one edit away.
@@ -128,7 +132,12 @@ func (s *Searcher) Search(req Request) Result {
 	sc := ix.getScratch()
 	defer ix.scratch.Put(sc)
 
-	nMust := uint8(0)
+	// Every deed that matches any of the query's concepts is a
+	// candidate; what it covers of them, weighed by their rarity, scales
+	// its score (see coverage). Quoted phrases are asked for in so many
+	// words: they are required.
+	nPos, nReq := uint8(0), uint8(0)
+	idfSum := 0.0
 	var negated [][]uint32
 	for _, c := range q.Clauses {
 		if c.Phrase {
@@ -152,28 +161,28 @@ func (s *Searcher) Search(req Request) Result {
 			}
 			continue
 		}
+		nPos++
+		if c.Phrase {
+			nReq++
+		}
+		if len(sc.touched) == 0 {
+			// A word nothing has lowers every deed's coverage alike:
+			// leaving it out changes no order.
+			continue
+		}
 		bm := ix.scorer(len(sc.touched))
+		idfSum += bm.idf
 		for _, doc := range sc.touched {
 			sc.score[doc] += bm.score(doc, sc.tf[doc])
 			sc.nmatch[doc]++
+			sc.cover[doc] += bm.idf
+			if c.Phrase {
+				sc.req[doc]++
+			}
 			sc.tf[doc] = 0
 		}
-		nMust++
 	}
 	n := len(ix.docs)
-	// Few deeds have every word: add, ranked below them, the deeds that
-	// miss only one, so that "maahanmuuttajien perehdytys" still finds the
-	// deed about immigrants' induction that never says perehdytys.
-	relaxed := false
-	if nMust >= 2 {
-		full := 0
-		for doc := range n {
-			if sc.nmatch[doc] == nMust && !ix.dead[doc] {
-				full++
-			}
-		}
-		relaxed = full < relaxBelow
-	}
 	for _, docs := range negated {
 		for _, doc := range docs {
 			sc.nmatch[doc] = excluded
@@ -223,12 +232,12 @@ func (s *Searcher) Search(req Request) Result {
 		switch {
 		case m == excluded:
 			continue
-		case m == nMust:
-		case relaxed && m == nMust-1:
-			score *= relaxedWeight
-			res.Relaxed = true
-		default:
+		case nPos == 0:
+			// Nothing asked for (or only exclusions): every deed.
+		case m == 0 || sc.req[doc] < nReq:
 			continue
+		default:
+			score *= coverage(sc.cover[doc] / idfSum)
 		}
 		vals := ix.facetVals[ix.facetOff[doc]:ix.facetOff[doc+1]]
 		if active != 0 {
@@ -254,6 +263,9 @@ func (s *Searcher) Search(req Request) Result {
 			counts[v]++
 		}
 		res.Total++
+		if m == nPos {
+			res.Complete++
+		}
 		c := cand{doc: uint32(doc), score: score}
 		if top.Len() < want {
 			heap.Push(top, c)
@@ -293,6 +305,7 @@ func (s *Searcher) Search(req Request) Result {
 			res.Hits = append(res.Hits, Hit{DeedID: ix.docs[c.doc].deedID, Score: c.score})
 		}
 	}
+	res.Relaxed = nPos >= 2 && res.Complete < res.Total
 	if res.Total == 0 && !q.Empty() {
 		res.Suggestion = s.suggest(q)
 	}
@@ -309,8 +322,10 @@ const excluded = 255
 type scratch struct {
 	tf      []float64 // the current clause's field-weighted count
 	score   []float64
-	nmatch  []uint8 // clauses matched, or excluded
-	mark    []uint8 // phrase words matched; zero between uses
+	nmatch  []uint8   // clauses matched, or excluded
+	cover   []float64 // the matched clauses' idf, added up
+	req     []uint8   // required clauses (phrases) matched
+	mark    []uint8   // phrase words matched; zero between uses
 	touched []uint32
 	streams []stream
 }
@@ -321,11 +336,14 @@ func (ix *Index) getScratch() *scratch {
 	if sc == nil || len(sc.tf) < n {
 		// Room for the deeds added until the next rebuild.
 		size := n + n/8 + 64
-		sc = &scratch{tf: make([]float64, size), score: make([]float64, size), nmatch: make([]uint8, size), mark: make([]uint8, size)}
+		sc = &scratch{tf: make([]float64, size), score: make([]float64, size), nmatch: make([]uint8, size), mark: make([]uint8, size),
+			cover: make([]float64, size), req: make([]uint8, size)}
 		return sc
 	}
 	clear(sc.score[:n])
 	clear(sc.nmatch[:n])
+	clear(sc.cover[:n])
+	clear(sc.req[:n])
 	return sc
 }
 

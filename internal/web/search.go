@@ -44,6 +44,7 @@ type searchData struct {
 	SuggestURL string
 	Corrected  map[string]string
 	Relaxed    bool
+	Complete   int
 	Drop       []option // links that remove one filter, for an empty result
 }
 
@@ -109,7 +110,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := searchData{Q: req.Q, Sort: req.Sort, Total: res.Total, Corrected: res.Corrected, Relaxed: res.Relaxed, Filters: len(req.Filters) > 0}
+	d := searchData{Q: req.Q, Sort: req.Sort, Total: res.Total, Corrected: res.Corrected, Relaxed: res.Relaxed, Complete: res.Complete, Filters: len(req.Filters) > 0}
 	for _, f := range search.Facets {
 		fc := facet{Name: f, Label: facetTitle(v, f)}
 		for i, fv := range res.Facets[f] {
