@@ -107,6 +107,9 @@ var conformance = []struct {
 	{name: "two words both in one deed", q: "ruokahävikki koulu", want: []string{"C-11"}},
 	// C-08 has both words, C-07 only the rarer one's neighbour.
 	{name: "every word ranks above some", q: "kotihoito varhaiskasvatus", want: []string{"C-08", "C-07"}, voikko: true},
+	// C-11 writes koulujen and ruokahävikki: the query compound's parts
+	// apart, one of them inside another compound.
+	{name: "compound written apart", q: "kouluhävikki", want: []string{"C-11"}, voikko: true},
 	{name: "typo", q: "ruokahävikn", want: []string{"C-11"}},
 	{name: "swedish", q: "kommunerna", want: []string{"C-09"}},
 	{name: "swedish stem", q: "kommun", want: []string{"C-09"}},

@@ -144,6 +144,9 @@ func (s *Searcher) Search(req Request) Result {
 			sc.addHits(s.phrase(sc, c.Words))
 		} else {
 			ix.accumulate(sc, s.alternatives(c.Words[0]))
+			if !c.Negate {
+				s.addSplit(sc, c.Words[0])
+			}
 			if len(sc.touched) == 0 && !c.Negate && utf8.RuneCountInString(c.Words[0]) >= minFuzzyRunes {
 				if alts, fixed := s.fuzzy(c.Words[0]); len(alts) > 0 {
 					ix.accumulate(sc, alts)

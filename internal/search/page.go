@@ -199,6 +199,9 @@ func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, toke
 		}
 		for _, w := range c.Words {
 			alts := s.alternatives(w)
+			for _, p := range s.splitParts(w) {
+				alts = append(alts, weighted{"fi:" + p, splitWeight})
+			}
 			if fixed, ok := corrected[w]; ok {
 				alts = append(alts, s.alternatives(fixed)...)
 			}
