@@ -206,6 +206,12 @@ func evalEngine(ctx context.Context, dsn string, analysers map[string]analysis.A
 		if err := svc.Rebuild(ctx); err != nil {
 			return nil, err
 		}
+		// The thesaurus a fresh installation has: the starter set.
+		vocab, err := a.Thesaurus.Vocabulary(ctx, an)
+		if err != nil {
+			return nil, err
+		}
+		svc.SetVocabulary(vocab)
 		rep := relevance.Evaluate(ctx, svc, ids, set.qs)
 		if err := rep.Err(); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)

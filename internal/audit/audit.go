@@ -43,12 +43,16 @@ const (
 	UserEnabled    = "user_enabled"
 	MemberApproved = "member_approved"
 	MemberRefused  = "member_refused"
+
+	ThesaurusRingAdded   = "thesaurus_ring_added"
+	ThesaurusRingChanged = "thesaurus_ring_changed"
+	ThesaurusRingDeleted = "thesaurus_ring_deleted"
 )
 
 // Actions lists every action, in the order the filter offers them.
 func Actions() []string {
 	return []string{RoleChanged, UserAdded, SettingChanged, OrgCreated, OrgUpdated, UnitAdded, UnitRenamed, UnitDeleted, TermCreated, TermUpdated,
-		UserInvited, UserDisabled, UserEnabled, MemberApproved, MemberRefused}
+		UserInvited, UserDisabled, UserEnabled, MemberApproved, MemberRefused, ThesaurusRingAdded, ThesaurusRingChanged, ThesaurusRingDeleted}
 }
 
 // ErrForbidden is returned to anyone but a site admin who asks for the log.

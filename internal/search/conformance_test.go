@@ -95,6 +95,7 @@ var conformance = []struct {
 	filters map[string][]string
 	want    []string // exact hits in order
 	voikko  bool     // the case needs Voikko's morphology
+	expand  bool     // through the starter thesaurus; the other cases match words only
 }{
 	{name: "compound part and inflection", q: "hyvinvointi", want: []string{"C-02", "C-01"}, voikko: true},
 	{name: "derived and inflected forms", q: "perehdytys", want: []string{"C-03", "C-04"}, voikko: true},
@@ -120,6 +121,11 @@ var conformance = []struct {
 	{name: "unknown facet value", q: "", filters: map[string][]string{"sector": {"avaruus"}}, want: nil},
 	{name: "place name", q: "Varkaus", want: []string{"C-04", "C-03"}},
 	{name: "all but one word when none has all", q: "toiminnanohjaus ruokahävikki", want: []string{"C-11", "C-07", "C-08"}},
+	// Through the starter thesaurus, a Swedish word finds the deeds in
+	// every language on the same concept (kommun = kunta = municipality),
+	// and a Finnish one those written in Swedish.
+	{name: "expanded across languages", q: "kommun", want: []string{"C-10", "C-06", "C-09", "C-05"}, voikko: true, expand: true},
+	{name: "expanded from Finnish", q: "kotihoidon", want: []string{"C-07", "C-08", "C-09"}, voikko: true, expand: true},
 	// Nothing to search for lists every deed, newest first.
 	{name: "only operators", q: `AND OR NEAR * " : -`, want: []string{"C-09", "C-05", "C-01", "C-11", "C-03", "C-10", "C-04", "C-06", "C-08", "C-07", "C-02"}},
 }
@@ -135,6 +141,11 @@ func TestConformance(t *testing.T) {
 		if err := fallback.Rebuild(context.Background()); err != nil {
 			t.Fatal(err)
 		}
+		vocab, err := a.Thesaurus.Vocabulary(context.Background(), fallback.Analyzer())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fallback.SetVocabulary(vocab)
 		services := []*search.Service{a.Search, fallback}
 		if !a.Search.Analyzer().Voikko() {
 			if voikkoRequired() {
@@ -148,7 +159,7 @@ func TestConformance(t *testing.T) {
 					if tc.voikko && !svc.Analyzer().Voikko() {
 						return // the fallback does not attempt it
 					}
-					p, err := svc.Search(context.Background(), search.Request{Q: tc.q, Filters: tc.filters, Limit: 50})
+					p, err := svc.Search(context.Background(), search.Request{Q: tc.q, Filters: tc.filters, Limit: 50, NoExpand: !tc.expand})
 					if err != nil {
 						t.Fatal(err)
 					}

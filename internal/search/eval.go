@@ -18,6 +18,8 @@ type Request struct {
 	Sort    string // "relevance" (the default when there is a query) or "newest"
 	Limit   int
 	Offset  int
+	// NoExpand turns off expansion through the thesaurus (expand=0).
+	NoExpand bool
 }
 
 // FacetValue is one value of a facet with how many deeds it would give.
@@ -50,6 +52,10 @@ type Result struct {
 	// found too.
 	Complete int
 	Relaxed  bool
+	// Expanded lists the thesaurus labels the query was expanded with;
+	// NoExpand is set when the request turned expansion off.
+	Expanded []string
+	NoExpand bool
 	Took     time.Duration
 }
 
@@ -122,6 +128,12 @@ var langs = []string{"fi", "sv", "en"}
 // arrays is cheaper than merging lists of hits. Facet counts and the top
 // of the ranking then come from one more pass over the matching documents.
 func (s *Searcher) Search(req Request) Result {
+	return s.SearchVocab(req, nil)
+}
+
+// SearchVocab is Search with query expansion through the vocabulary v
+// (none when v is nil or the request turns it off).
+func (s *Searcher) SearchVocab(req Request, v *Vocabulary) Result {
 	start := time.Now()
 	req = req.Capped()
 	ix := s.ix
@@ -139,14 +151,31 @@ func (s *Searcher) Search(req Request) Result {
 	nPos, nReq := uint8(0), uint8(0)
 	idfSum := 0.0
 	var negated [][]uint32
-	for _, c := range q.Clauses {
-		if c.Phrase {
+	if req.NoExpand {
+		v = nil
+	}
+	res.NoExpand = req.NoExpand
+	for _, c := range s.concepts(v, q) {
+		switch {
+		case c.Phrase:
 			sc.addHits(s.phrase(sc, c.Words))
-		} else {
+		case len(c.Words) > 1:
+			// A pair of words the vocabulary has a label for.
+			sc.touched = sc.touched[:0]
+			s.addAll(sc, c.Words, 1)
+		default:
 			ix.accumulate(sc, s.alternatives(c.Words[0]))
 			if !c.Negate {
 				s.addSplit(sc, c.Words[0])
 			}
+		}
+		if !c.Negate && !c.Phrase {
+			for _, e := range c.exp {
+				s.addAll(sc, e.words, e.weight)
+				res.Expanded = append(res.Expanded, e.label)
+			}
+		}
+		if !c.Phrase && len(c.Words) == 1 {
 			if len(sc.touched) == 0 && !c.Negate && utf8.RuneCountInString(c.Words[0]) >= minFuzzyRunes {
 				if alts, fixed := s.fuzzy(c.Words[0]); len(alts) > 0 {
 					ix.accumulate(sc, alts)
@@ -154,6 +183,11 @@ func (s *Searcher) Search(req Request) Result {
 						res.Corrected = map[string]string{}
 					}
 					res.Corrected[c.Words[0]] = fixed
+					// The corrected word's concepts, as if it had been typed.
+					for _, e := range s.expansions(v, []string{fixed}) {
+						s.addAll(sc, e.words, e.weight)
+						res.Expanded = append(res.Expanded, e.label)
+					}
 				}
 			}
 		}
@@ -363,6 +397,11 @@ func (sc *scratch) addHits(hits []hit) {
 // documents it touched.
 func (ix *Index) accumulate(sc *scratch, terms []weighted) {
 	sc.touched = sc.touched[:0]
+	ix.accumulateMore(sc, terms)
+}
+
+// accumulateMore is accumulate adding to the documents already touched.
+func (ix *Index) accumulateMore(sc *scratch, terms []weighted) {
 	for _, t := range terms {
 		sc.streams = ix.streams(t.term, sc.streams[:0])
 		w := t.weight / tfScale

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/tekotori/tekotori/internal/search"
 )
@@ -45,7 +46,12 @@ type searchData struct {
 	Corrected  map[string]string
 	Relaxed    bool
 	Complete   int
-	Drop       []option // links that remove one filter, for an empty result
+	// Expanded is what the query was also searched for by, through the
+	// thesaurus; ExpandURL turns expansion off, or back on when NoExpand.
+	Expanded  string
+	NoExpand  bool
+	ExpandURL string
+	Drop      []option // links that remove one filter, for an empty result
 }
 
 // facetsShown is how many values of a facet show before "more".
@@ -126,6 +132,15 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		d.Facets = append(d.Facets, fc)
+	}
+	if len(res.Expanded) > 0 || req.NoExpand {
+		eq := req.Params()
+		if req.NoExpand {
+			eq.Del("expand")
+		} else {
+			eq.Set("expand", "0")
+		}
+		d.Expanded, d.NoExpand, d.ExpandURL = strings.Join(res.Expanded, ", "), req.NoExpand, r.URL.Path+"?"+eq.Encode()
 	}
 	sorts := []string{"relevance", "newest"}
 	if req.Q == "" {

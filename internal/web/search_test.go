@@ -270,3 +270,41 @@ func TestSearchSaysWhatMatched(t *testing.T) {
 		mustContain(t, page.body, "Mikään teko ei sisällä kaikkia hakusanoja;")
 	})
 }
+
+// A query is expanded through the starter thesaurus: the page says with
+// what and links to the same search without it, and expand=0 in the page
+// and the API turns it off.
+func TestSearchExpansion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		if _, err := demo.Fill(context.Background(), s.app); err != nil {
+			t.Fatal(err)
+		}
+		c := s.client()
+		var on, off struct {
+			Total    int      `json:"total"`
+			Expanded []string `json:"expanded"`
+		}
+		r := c.get("/api/v1/deeds?q=vanhus")
+		wantStatus(t, r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.body), &on); err != nil {
+			t.Fatal(err)
+		}
+		r = c.get("/api/v1/deeds?q=vanhus&expand=0")
+		if err := json.Unmarshal([]byte(r.body), &off); err != nil {
+			t.Fatal(err)
+		}
+		// The demo deeds write ikäihminen and iäkäs, hardly vanhus.
+		if !strings.Contains(strings.Join(on.Expanded, ","), "ikäihminen") || len(off.Expanded) != 0 || on.Total <= off.Total {
+			t.Fatalf("expanded %v (total %d), without %v (total %d)", on.Expanded, on.Total, off.Expanded, off.Total)
+		}
+		page := c.get("/search?q=vanhus")
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Haettiin myös: ", "ikäihminen", `href="/search?expand=0&amp;q=vanhus">Hae ilman niitä</a>`)
+		page = c.get("/search?q=vanhus&expand=0")
+		mustContain(t, page.body, "Haettiin ilman synonyymejä ja käännöksiä.", `<input type="hidden" name="expand" value="0">`)
+		if strings.Contains(page.body, "Haettiin myös: ") {
+			t.Fatal("expand=0 still expanded")
+		}
+	})
+}

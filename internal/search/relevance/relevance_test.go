@@ -211,6 +211,11 @@ func TestEvaluate(t *testing.T) {
 			if err := svc.Rebuild(ctx); err != nil {
 				t.Fatal(err)
 			}
+			vocab, err := a.Thesaurus.Vocabulary(ctx, an)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc.SetVocabulary(vocab)
 			rep := relevance.Evaluate(ctx, svc, ids, qs)
 			if err := rep.Err(); err != nil {
 				t.Fatal(err)
