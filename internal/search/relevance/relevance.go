@@ -37,7 +37,8 @@ type Floor struct {
 }
 
 // Floors reads the relevance floors kept in the repository, by analyser
-// ("voikko", "fallback").
+// ("voikko", "fallback") for the demo set and by "independent/" and the
+// analyser for the independent set.
 func Floors() (map[string]Floor, error) {
 	out := map[string]Floor{}
 	for i, line := range strings.Split(floorsTSV, "\n") {
@@ -46,8 +47,12 @@ func Floors() (map[string]Floor, error) {
 			continue
 		}
 		f := strings.Split(line, "\t")
+		key := ""
+		if len(f) == 4 && f[0] == "independent" {
+			key, f = "independent/", f[1:]
+		}
 		if len(f) != 3 {
-			return nil, fmt.Errorf("relevance floors line %d: want analyser, nDCG and recall", i+1)
+			return nil, fmt.Errorf("relevance floors line %d: want [independent,] analyser, nDCG and recall", i+1)
 		}
 		var fl Floor
 		var err error
@@ -57,7 +62,7 @@ func Floors() (map[string]Floor, error) {
 		if fl.Recall, err = strconv.ParseFloat(f[2], 64); err != nil {
 			return nil, fmt.Errorf("relevance floors line %d: %w", i+1, err)
 		}
-		out[f[0]] = fl
+		out[key+f[0]] = fl
 	}
 	return out, nil
 }
