@@ -149,6 +149,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/audit.csv", s.siteAuditCSV)
 
 	s.campaignAdminRoutes(mux)
+	s.thesaurusRoutes(mux)
 	s.campaignPublicRoutes(mux)
 
 	mux.HandleFunc("/", s.notFoundHandler)
