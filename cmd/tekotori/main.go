@@ -39,6 +39,7 @@ Commands:
   user add  create an account; the password is read from standard input
   import    load published deeds from a JSON Lines file (- for standard input)
   reindex   rebuild the search index on every node (after a change of analyser)
+  thesaurus import [--db D] FILE|-  import a SKOS Turtle vocabulary into the thesaurus search expands through
   eval-search [--db-postgres URL] [--set S] [--details]  print search relevance (nDCG@10, recall@10, MRR) on the judged sets
   bench-search [--deeds 10000,100000] [--postgres URL]  measure search build speed, latency and memory
   campaign simulate [--runs N]  compare raw and juror-normalised jury scores on simulated campaigns
@@ -105,6 +106,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return userCmd(ctx, args[1:], stdin, stdout, log)
 	case "import":
 		return importCmd(ctx, args[1:], stdin, stdout, log)
+	case "thesaurus":
+		return thesaurusCmd(ctx, args[1:], stdin, stdout, log)
 	case "reindex":
 		return reindex(ctx, args[1:], stdout, log)
 	case "campaign":
