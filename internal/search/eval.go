@@ -172,7 +172,9 @@ func (s *Searcher) SearchVocab(req Request, v *Vocabulary) Result {
 		if !c.Negate && !c.Phrase {
 			for _, e := range c.exp {
 				s.addAll(sc, e.words, e.weight)
-				res.Expanded = append(res.Expanded, e.label)
+				if !slices.Contains(res.Expanded, e.label) {
+					res.Expanded = append(res.Expanded, e.label)
+				}
 			}
 		}
 		if !c.Phrase && len(c.Words) == 1 {
@@ -186,7 +188,9 @@ func (s *Searcher) SearchVocab(req Request, v *Vocabulary) Result {
 					// The corrected word's concepts, as if it had been typed.
 					for _, e := range s.expansions(v, []string{fixed}) {
 						s.addAll(sc, e.words, e.weight)
-						res.Expanded = append(res.Expanded, e.label)
+						if !slices.Contains(res.Expanded, e.label) {
+							res.Expanded = append(res.Expanded, e.label)
+						}
 					}
 				}
 			}
