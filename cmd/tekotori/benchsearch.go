@@ -214,6 +214,10 @@ func benchRun(ctx context.Context, cfg benchConfig, n int, engine store.Dialect)
 	if err != nil {
 		return nil, err
 	}
+	// Searches expand through the thesaurus a fresh installation has.
+	if err := a.LoadThesaurus(ctx); err != nil {
+		return nil, err
+	}
 	if got := a.Search.Status().Deeds; got != n {
 		return nil, fmt.Errorf("the index has %d deeds, want %d", got, n)
 	}

@@ -39,7 +39,8 @@ Commands:
   user add  create an account; the password is read from standard input
   import    load published deeds from a JSON Lines file (- for standard input)
   reindex   rebuild the search index on every node (after a change of analyser)
-  eval-search [--db-postgres URL] [--details]  print search relevance (nDCG@10, recall@10) on the judged queries
+  thesaurus import [--db D] FILE|-  import a SKOS Turtle vocabulary into the thesaurus search expands through
+  eval-search [--db-postgres URL] [--set S] [--details]  print search relevance (nDCG@10, recall@10, MRR) on the judged sets
   bench-search [--deeds 10000,100000] [--postgres URL]  measure search build speed, latency and memory
   backup --out FILE  write a consistent copy of the database (uploads included) while the site runs
   restore [--force] FILE  put a backup back; refused while nodes use the database, unless --force
@@ -117,6 +118,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return userCmd(ctx, args[1:], stdin, stdout, log)
 	case "import":
 		return importCmd(ctx, args[1:], stdin, stdout, log)
+	case "thesaurus":
+		return thesaurusCmd(ctx, args[1:], stdin, stdout, log)
 	case "reindex":
 		return reindex(ctx, args[1:], stdout, log)
 	case "campaign":

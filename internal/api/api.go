@@ -110,6 +110,12 @@ type listResponse struct {
 	Suggestion string                  `json:"suggestion,omitempty"`
 	Corrected  map[string]string       `json:"corrected,omitempty"`
 	Relaxed    bool                    `json:"relaxed,omitempty"`
+	// Complete is how many of the found deeds have every word of the
+	// query; the others (when relaxed) have some of them.
+	Complete int `json:"complete"`
+	// Expanded lists the thesaurus labels the query was also searched
+	// for by; expand=0 turns that off.
+	Expanded []string `json:"expanded,omitempty"`
 }
 
 // FacetValue is one value of a facet with how many deeds it would give.
@@ -151,7 +157,7 @@ func (a *API) listDeeds(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := listResponse{Total: page.Total, Limit: req.Limit, Offset: req.Offset, Items: []Item{}, Facets: map[string][]FacetValue{},
-		Suggestion: page.Suggestion, Corrected: page.Corrected, Relaxed: page.Relaxed}
+		Suggestion: page.Suggestion, Corrected: page.Corrected, Relaxed: page.Relaxed, Complete: page.Complete, Expanded: page.Expanded}
 	for _, it := range page.Items {
 		item := a.listItem(&it.Deed, label, l)
 		score := it.Score

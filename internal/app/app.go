@@ -19,6 +19,7 @@ import (
 	"github.com/tekotori/tekotori/internal/search"
 	"github.com/tekotori/tekotori/internal/store"
 	"github.com/tekotori/tekotori/internal/taxonomy"
+	"github.com/tekotori/tekotori/internal/thesaurus"
 	"github.com/tekotori/tekotori/internal/throttle"
 	"github.com/tekotori/tekotori/internal/user"
 )
@@ -39,6 +40,7 @@ type App struct {
 	// Campaigns runs award campaigns.
 	Campaigns *campaign.Service
 	Search    *search.Service
+	Thesaurus *thesaurus.Service
 	// Limits keeps the abuse counters, shared by every node.
 	Limits *throttle.Limiter
 
@@ -90,6 +92,10 @@ func New(ctx context.Context, db *store.DB, log *slog.Logger) (*App, error) {
 	a.Importer = deed.NewImporter(a.Deeds, a.Orgs, a.Terms)
 	a.Campaigns = campaign.NewService(db, a.Deeds)
 	a.Search = search.NewService(db, analysis.New(log), log)
+	a.Thesaurus = thesaurus.NewService(db)
+	if err := a.Thesaurus.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("app: seed thesaurus: %w", err)
+	}
 	return a, nil
 }
 
@@ -102,6 +108,10 @@ const lookAlikesShown = 3
 func (a *App) StartSearch(ctx context.Context) error {
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.Search.Awards = a.AwardLabels
+	if err := a.LoadThesaurus(ctx); err != nil {
+		cancel()
+		return err
+	}
 	if err := a.Search.Start(sctx); err != nil {
 		cancel()
 		return err
@@ -167,4 +177,15 @@ func (a *App) HousekeepingJobs() []housekeeping.Job {
 			return count(a.Limits.Purge(ctx, 24*time.Hour))
 		}},
 	}
+}
+
+// LoadThesaurus hands the search the thesaurus as it is in the database;
+// it runs at start and after every change of a ring on this node.
+func (a *App) LoadThesaurus(ctx context.Context) error {
+	v, err := a.Thesaurus.Vocabulary(ctx, a.Search.Analyzer())
+	if err != nil {
+		return err
+	}
+	a.Search.SetVocabulary(v)
+	return nil
 }

@@ -43,6 +43,10 @@ const (
 	UserEnabled    = "user_enabled"
 	MemberApproved = "member_approved"
 	MemberRefused  = "member_refused"
+
+	ThesaurusRingAdded   = "thesaurus_ring_added"
+	ThesaurusRingChanged = "thesaurus_ring_changed"
+	ThesaurusRingDeleted = "thesaurus_ring_deleted"
 )
 
 // The log also shows moderators' decisions on deeds and the award
@@ -61,7 +65,7 @@ const (
 // Actions lists every action, in the order the filter offers them.
 func Actions() []string {
 	return []string{RoleChanged, UserAdded, SettingChanged, OrgCreated, OrgUpdated, UnitAdded, UnitRenamed, UnitDeleted, TermCreated, TermUpdated,
-		UserInvited, UserDisabled, UserEnabled, MemberApproved, MemberRefused,
+		UserInvited, UserDisabled, UserEnabled, MemberApproved, MemberRefused, ThesaurusRingAdded, ThesaurusRingChanged, ThesaurusRingDeleted,
 		DeedPublished, DeedReturned, DeedArchived, DeedRestored, DeedEditApproved, DeedEditReturned, CampaignActions}
 }
 

@@ -95,6 +95,7 @@ var conformance = []struct {
 	filters map[string][]string
 	want    []string // exact hits in order
 	voikko  bool     // the case needs Voikko's morphology
+	expand  bool     // through the starter thesaurus; the other cases match words only
 }{
 	{name: "compound part and inflection", q: "hyvinvointi", want: []string{"C-02", "C-01"}, voikko: true},
 	{name: "derived and inflected forms", q: "perehdytys", want: []string{"C-03", "C-04"}, voikko: true},
@@ -104,7 +105,12 @@ var conformance = []struct {
 	{name: "title ranks first", q: "toiminnanohjaus", want: []string{"C-07", "C-08"}},
 	{name: "phrase", q: `"kotihoidon toiminnanohjaus"`, want: []string{"C-07"}},
 	{name: "phrase words apart", q: `"toiminnanohjaus kotihoito"`, want: nil},
-	{name: "two words both required", q: "ruokahävikki koulu", want: []string{"C-11"}},
+	{name: "two words both in one deed", q: "ruokahävikki koulu", want: []string{"C-11"}},
+	// C-08 has both words, C-07 only the rarer one's neighbour.
+	{name: "every word ranks above some", q: "kotihoito varhaiskasvatus", want: []string{"C-08", "C-07"}, voikko: true},
+	// C-11 writes koulujen and ruokahävikki: the query compound's parts
+	// apart, one of them inside another compound.
+	{name: "compound written apart", q: "kouluhävikki", want: []string{"C-11"}, voikko: true},
 	{name: "typo", q: "ruokahävikn", want: []string{"C-11"}},
 	{name: "swedish", q: "kommunerna", want: []string{"C-09"}},
 	{name: "swedish stem", q: "kommun", want: []string{"C-09"}},
@@ -115,6 +121,11 @@ var conformance = []struct {
 	{name: "unknown facet value", q: "", filters: map[string][]string{"sector": {"avaruus"}}, want: nil},
 	{name: "place name", q: "Varkaus", want: []string{"C-04", "C-03"}},
 	{name: "all but one word when none has all", q: "toiminnanohjaus ruokahävikki", want: []string{"C-11", "C-07", "C-08"}},
+	// Through the starter thesaurus, a Swedish word finds the deeds in
+	// every language on the same concept (kommun = kunta = municipality),
+	// and a Finnish one those written in Swedish.
+	{name: "expanded across languages", q: "kommun", want: []string{"C-10", "C-06", "C-09", "C-05"}, voikko: true, expand: true},
+	{name: "expanded from Finnish", q: "kotihoidon", want: []string{"C-07", "C-08", "C-09"}, voikko: true, expand: true},
 	// Nothing to search for lists every deed, newest first.
 	{name: "only operators", q: `AND OR NEAR * " : -`, want: []string{"C-09", "C-05", "C-01", "C-11", "C-03", "C-10", "C-04", "C-06", "C-08", "C-07", "C-02"}},
 }
@@ -130,6 +141,11 @@ func TestConformance(t *testing.T) {
 		if err := fallback.Rebuild(context.Background()); err != nil {
 			t.Fatal(err)
 		}
+		vocab, err := a.Thesaurus.Vocabulary(context.Background(), fallback.Analyzer())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fallback.SetVocabulary(vocab)
 		services := []*search.Service{a.Search, fallback}
 		if !a.Search.Analyzer().Voikko() {
 			if voikkoRequired() {
@@ -143,7 +159,7 @@ func TestConformance(t *testing.T) {
 					if tc.voikko && !svc.Analyzer().Voikko() {
 						return // the fallback does not attempt it
 					}
-					p, err := svc.Search(context.Background(), search.Request{Q: tc.q, Filters: tc.filters, Limit: 50})
+					p, err := svc.Search(context.Background(), search.Request{Q: tc.q, Filters: tc.filters, Limit: 50, NoExpand: !tc.expand})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -202,8 +218,9 @@ func TestHighlightAndSuggestion(t *testing.T) {
 		if !slices.Contains(marked, "ruokahävikki") {
 			t.Fatalf("marked %v in %+v", marked, p.Items[0])
 		}
-		// Nothing found: a respelling is offered.
-		p, _ = a.Search.Search(context.Background(), search.Request{Q: "kotihoidn xyzzyq zzqqv"})
+		// Nothing found: a respelling is offered. (Without the filter the
+		// corrected word finds deeds of its own.)
+		p, _ = a.Search.Search(context.Background(), search.Request{Q: "kotihoidn xyzzyq zzqqv", Filters: map[string][]string{"sector": {"kulttuuri"}}})
 		if p.Total != 0 || p.Suggestion != "kotihoidon xyzzyq zzqqv" {
 			t.Fatalf("suggestion %q total %d", p.Suggestion, p.Total)
 		}
@@ -298,6 +315,42 @@ func TestRequestRebuild(t *testing.T) {
 		}
 		if err := a.Search.CatchUp(ctx); err != nil || a.Search.Searcher() == nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestRankedRetrieval: deeds with only some of the query's words are found
+// too, below those with all of them, and the result says how many have
+// all; a quoted phrase stays required.
+func TestRankedRetrieval(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		a := loadCorpus(t, db)
+		p, err := a.Search.Search(context.Background(), search.Request{Q: "toiminnanohjaus varhaiskasvatuksessa"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := refs(t, a, p); !slices.Equal(got, []string{"C-08", "C-07"}) || p.Total != 2 || p.Complete != 1 || !p.Relaxed {
+			t.Fatalf("got %v, total %d, complete %d, relaxed %v", got, p.Total, p.Complete, p.Relaxed)
+		}
+		p, err = a.Search.Search(context.Background(), search.Request{Q: "toiminnanohjaus varhaiskasvatuksessa", Filters: map[string][]string{"sector": {"sote"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Facets count what is shown: the one sote deed, and the opetus
+		// deed the sector's other value would give.
+		count := map[string]int{}
+		for _, v := range p.Facets["sector"] {
+			count[v.Value] = v.Count
+		}
+		if got := refs(t, a, p); !slices.Equal(got, []string{"C-07"}) || p.Complete != 0 || count["sote"] != 1 || count["opetus"] != 1 {
+			t.Fatalf("filtered: got %v, complete %d, sector counts %v", got, p.Complete, count)
+		}
+		p, err = a.Search.Search(context.Background(), search.Request{Q: `"kotihoidon toiminnanohjaus" ruokahävikki`})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := refs(t, a, p); !slices.Equal(got, []string{"C-07"}) || p.Complete != 0 || !p.Relaxed {
+			t.Fatalf("phrase required: got %v, complete %d", got, p.Complete)
 		}
 	})
 }

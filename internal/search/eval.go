@@ -18,6 +18,8 @@ type Request struct {
 	Sort    string // "relevance" (the default when there is a query) or "newest"
 	Limit   int
 	Offset  int
+	// NoExpand turns off expansion through the thesaurus (expand=0).
+	NoExpand bool
 }
 
 // FacetValue is one value of a facet with how many deeds it would give.
@@ -44,10 +46,17 @@ type Result struct {
 	Corrected map[string]string
 	// Suggestion is a respelled query when nothing was found.
 	Suggestion string
-	// Relaxed is set when deeds missing one of the query's words were
-	// added because few had them all.
-	Relaxed bool
-	Took    time.Duration
+	// Complete is how many of the deeds found have every concept of the
+	// query (a word, its forms and what it was expanded with); Relaxed is
+	// set when the others, which have only some of them, are among the
+	// found too.
+	Complete int
+	Relaxed  bool
+	// Expanded lists the thesaurus labels the query was expanded with;
+	// NoExpand is set when the request turned expansion off.
+	Expanded []string
+	NoExpand bool
+	Took     time.Duration
 }
 
 type weighted struct {
@@ -58,12 +67,13 @@ type weighted struct {
 // fuzzyWeight ranks a match through a corrected spelling below exact ones.
 const fuzzyWeight = 0.5
 
-// relaxBelow is the number of full matches under which deeds missing one
-// query word are shown too, their score scaled by relaxedWeight.
-const (
-	relaxBelow    = 3
-	relaxedWeight = 0.5
-)
+// coverage scales the score of a deed that has a share of the query's
+// concepts, weighed by their rarity (idf): a deed with every word ranks
+// above one as good on fewer of them, while a deed without a common word
+// of a long query still stands its chance.
+func coverage(share float64) float64 {
+	return share * share
+}
 
 // minFuzzyRunes is the shortest word that is matched despite a typo:
 // shorter words have too many neighbours one edit away.
@@ -118,6 +128,12 @@ var langs = []string{"fi", "sv", "en"}
 // arrays is cheaper than merging lists of hits. Facet counts and the top
 // of the ranking then come from one more pass over the matching documents.
 func (s *Searcher) Search(req Request) Result {
+	return s.SearchVocab(req, nil)
+}
+
+// SearchVocab is Search with query expansion through the vocabulary v
+// (none when v is nil or the request turns it off).
+func (s *Searcher) SearchVocab(req Request, v *Vocabulary) Result {
 	start := time.Now()
 	req = req.Capped()
 	ix := s.ix
@@ -128,13 +144,40 @@ func (s *Searcher) Search(req Request) Result {
 	sc := ix.getScratch()
 	defer ix.scratch.Put(sc)
 
-	nMust := uint8(0)
+	// Every deed that matches any of the query's concepts is a
+	// candidate; what it covers of them, weighed by their rarity, scales
+	// its score (see coverage). Quoted phrases are asked for in so many
+	// words: they are required.
+	nPos, nReq := uint8(0), uint8(0)
+	idfSum := 0.0
 	var negated [][]uint32
-	for _, c := range q.Clauses {
-		if c.Phrase {
+	if req.NoExpand {
+		v = nil
+	}
+	res.NoExpand = req.NoExpand
+	for _, c := range s.concepts(v, q) {
+		switch {
+		case c.Phrase:
 			sc.addHits(s.phrase(sc, c.Words))
-		} else {
+		case len(c.Words) > 1:
+			// A pair of words the vocabulary has a label for.
+			sc.touched = sc.touched[:0]
+			s.addAll(sc, c.Words, 1)
+		default:
 			ix.accumulate(sc, s.alternatives(c.Words[0]))
+			if !c.Negate {
+				s.addSplit(sc, c.Words[0])
+			}
+		}
+		if !c.Negate && !c.Phrase {
+			for _, e := range c.exp {
+				s.addAll(sc, e.words, e.weight)
+				if !slices.Contains(res.Expanded, e.label) {
+					res.Expanded = append(res.Expanded, e.label)
+				}
+			}
+		}
+		if !c.Phrase && len(c.Words) == 1 {
 			if len(sc.touched) == 0 && !c.Negate && utf8.RuneCountInString(c.Words[0]) >= minFuzzyRunes {
 				if alts, fixed := s.fuzzy(c.Words[0]); len(alts) > 0 {
 					ix.accumulate(sc, alts)
@@ -142,6 +185,13 @@ func (s *Searcher) Search(req Request) Result {
 						res.Corrected = map[string]string{}
 					}
 					res.Corrected[c.Words[0]] = fixed
+					// The corrected word's concepts, as if it had been typed.
+					for _, e := range s.expansions(v, []string{fixed}) {
+						s.addAll(sc, e.words, e.weight)
+						if !slices.Contains(res.Expanded, e.label) {
+							res.Expanded = append(res.Expanded, e.label)
+						}
+					}
 				}
 			}
 		}
@@ -152,28 +202,28 @@ func (s *Searcher) Search(req Request) Result {
 			}
 			continue
 		}
+		nPos++
+		if c.Phrase {
+			nReq++
+		}
+		if len(sc.touched) == 0 {
+			// A word nothing has lowers every deed's coverage alike:
+			// leaving it out changes no order.
+			continue
+		}
 		bm := ix.scorer(len(sc.touched))
+		idfSum += bm.idf
 		for _, doc := range sc.touched {
 			sc.score[doc] += bm.score(doc, sc.tf[doc])
 			sc.nmatch[doc]++
+			sc.cover[doc] += bm.idf
+			if c.Phrase {
+				sc.req[doc]++
+			}
 			sc.tf[doc] = 0
 		}
-		nMust++
 	}
 	n := len(ix.docs)
-	// Few deeds have every word: add, ranked below them, the deeds that
-	// miss only one, so that "maahanmuuttajien perehdytys" still finds the
-	// deed about immigrants' induction that never says perehdytys.
-	relaxed := false
-	if nMust >= 2 {
-		full := 0
-		for doc := range n {
-			if sc.nmatch[doc] == nMust && !ix.dead[doc] {
-				full++
-			}
-		}
-		relaxed = full < relaxBelow
-	}
 	for _, docs := range negated {
 		for _, doc := range docs {
 			sc.nmatch[doc] = excluded
@@ -223,12 +273,12 @@ func (s *Searcher) Search(req Request) Result {
 		switch {
 		case m == excluded:
 			continue
-		case m == nMust:
-		case relaxed && m == nMust-1:
-			score *= relaxedWeight
-			res.Relaxed = true
-		default:
+		case nPos == 0:
+			// Nothing asked for (or only exclusions): every deed.
+		case m == 0 || sc.req[doc] < nReq:
 			continue
+		default:
+			score *= coverage(sc.cover[doc] / idfSum)
 		}
 		vals := ix.facetVals[ix.facetOff[doc]:ix.facetOff[doc+1]]
 		if active != 0 {
@@ -254,6 +304,9 @@ func (s *Searcher) Search(req Request) Result {
 			counts[v]++
 		}
 		res.Total++
+		if m == nPos {
+			res.Complete++
+		}
 		c := cand{doc: uint32(doc), score: score}
 		if top.Len() < want {
 			heap.Push(top, c)
@@ -293,6 +346,7 @@ func (s *Searcher) Search(req Request) Result {
 			res.Hits = append(res.Hits, Hit{DeedID: ix.docs[c.doc].deedID, Score: c.score})
 		}
 	}
+	res.Relaxed = nPos >= 2 && res.Complete < res.Total
 	if res.Total == 0 && !q.Empty() {
 		res.Suggestion = s.suggest(q)
 	}
@@ -309,8 +363,10 @@ const excluded = 255
 type scratch struct {
 	tf      []float64 // the current clause's field-weighted count
 	score   []float64
-	nmatch  []uint8 // clauses matched, or excluded
-	mark    []uint8 // phrase words matched; zero between uses
+	nmatch  []uint8   // clauses matched, or excluded
+	cover   []float64 // the matched clauses' idf, added up
+	req     []uint8   // required clauses (phrases) matched
+	mark    []uint8   // phrase words matched; zero between uses
 	touched []uint32
 	streams []stream
 }
@@ -321,11 +377,14 @@ func (ix *Index) getScratch() *scratch {
 	if sc == nil || len(sc.tf) < n {
 		// Room for the deeds added until the next rebuild.
 		size := n + n/8 + 64
-		sc = &scratch{tf: make([]float64, size), score: make([]float64, size), nmatch: make([]uint8, size), mark: make([]uint8, size)}
+		sc = &scratch{tf: make([]float64, size), score: make([]float64, size), nmatch: make([]uint8, size), mark: make([]uint8, size),
+			cover: make([]float64, size), req: make([]uint8, size)}
 		return sc
 	}
 	clear(sc.score[:n])
 	clear(sc.nmatch[:n])
+	clear(sc.cover[:n])
+	clear(sc.req[:n])
 	return sc
 }
 
@@ -342,6 +401,11 @@ func (sc *scratch) addHits(hits []hit) {
 // documents it touched.
 func (ix *Index) accumulate(sc *scratch, terms []weighted) {
 	sc.touched = sc.touched[:0]
+	ix.accumulateMore(sc, terms)
+}
+
+// accumulateMore is accumulate adding to the documents already touched.
+func (ix *Index) accumulateMore(sc *scratch, terms []weighted) {
 	for _, t := range terms {
 		sc.streams = ix.streams(t.term, sc.streams[:0])
 		w := t.weight / tfScale

@@ -73,7 +73,7 @@ const snippetTokens = 32
 // ago) is left out and the total counts one less.
 func (s *Service) Search(ctx context.Context, req Request) (*Page, error) {
 	sr := s.cur.Load()
-	res := sr.Search(req)
+	res := sr.SearchVocab(req, s.vocab.Load())
 	p := &Page{Result: res}
 	if len(res.Hits) == 0 {
 		return p, nil
@@ -86,7 +86,7 @@ func (s *Service) Search(ctx context.Context, req Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	match := sr.matcher(res.Query, res.Corrected)
+	match := sr.matcher(res.Query, res.Corrected, res.Expanded)
 	var gone []int64
 	for _, h := range res.Hits {
 		hit := found[h.DeedID]
@@ -188,7 +188,7 @@ func Highlight(src *Source, match func(token string) bool) (title, snippet []Seg
 // the query's words (or a corrected spelling), the way the index matched
 // it, so that highlighting needs no stored positions. The function it
 // returns remembers its answers and is for one goroutine.
-func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, token string) bool {
+func (s *Searcher) matcher(q Query, corrected map[string]string, expanded []string) func(lang, token string) bool {
 	// A query word's terms are looked up both as forms and as compound
 	// parts, so a word of the text matches when any of its terms is one
 	// of them, whichever kind.
@@ -199,10 +199,24 @@ func (s *Searcher) matcher(q Query, corrected map[string]string) func(lang, toke
 		}
 		for _, w := range c.Words {
 			alts := s.alternatives(w)
+			for _, p := range s.splitParts(w) {
+				alts = append(alts, weighted{"fi:" + p, splitWeight})
+			}
 			if fixed, ok := corrected[w]; ok {
 				alts = append(alts, s.alternatives(fixed)...)
 			}
 			for _, a := range alts {
+				lang, term, _ := strings.Cut(strings.Replace(a.term, "~", ":", 1), ":")
+				if keys[lang] == nil {
+					keys[lang] = map[string]bool{}
+				}
+				keys[lang][term] = true
+			}
+		}
+	}
+	for _, label := range expanded {
+		for _, w := range labelWords(label) {
+			for _, a := range s.alternatives(w) {
 				lang, term, _ := strings.Cut(strings.Replace(a.term, "~", ":", 1), ":")
 				if keys[lang] == nil {
 					keys[lang] = map[string]bool{}

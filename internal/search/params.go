@@ -34,7 +34,7 @@ func (e *ParamError) Error() string { return e.Param + ": " + e.Message }
 // A bad limit, offset or sort gives a *ParamError together with a request
 // that uses the default in its place.
 func ParseRequest(q url.Values) (Request, error) {
-	req := Request{Q: q.Get("q"), Sort: q.Get("sort"), Limit: DefaultLimit}
+	req := Request{Q: q.Get("q"), Sort: q.Get("sort"), Limit: DefaultLimit, NoExpand: q.Get("expand") == "0"}
 	if len(req.Q) > MaxQueryBytes {
 		// ParseQuery would cut it anyway; cutting here keeps the page's
 		// links and form from echoing a megabyte back.
@@ -123,6 +123,9 @@ func (r Request) Params() url.Values {
 	}
 	if r.Limit != 0 && r.Limit != DefaultLimit {
 		q.Set("limit", strconv.Itoa(r.Limit))
+	}
+	if r.NoExpand {
+		q.Set("expand", "0")
 	}
 	for _, f := range Facets {
 		if vals := r.Filters[f]; len(vals) > 0 {

@@ -27,6 +27,8 @@ type Service struct {
 	log *slog.Logger
 
 	cur atomic.Pointer[Searcher]
+	// vocab is the thesaurus queries are expanded through; nil for none.
+	vocab atomic.Pointer[Vocabulary]
 
 	// mu serialises applying changes to the current index and swapping
 	// in a rebuilt one; it is held only for as long as that takes, never

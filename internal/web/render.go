@@ -41,12 +41,13 @@ func parseTemplates(fsys fs.FS, cat *i18n.Catalog) (*templates, error) {
 			}
 			return false
 		},
-		"kb":       func(n int64) string { return fmt.Sprintf("%.0f kB", float64(n)/1024) },
-		"card":     func(d *deed.Deed, v *view) cardData { return cardData{D: d, V: v} },
-		"field":    newFormField,
-		"checks":   newCheckGroup,
-		"termForm": func(v *view, f taxonomy.Input) termFormData { return termFormData{V: v, F: f} },
-		"orgForm":  func(v *view, d orgFormData) orgFormView { return orgFormView{V: v, D: d} },
+		"kb":         func(n int64) string { return fmt.Sprintf("%.0f kB", float64(n)/1024) },
+		"card":       func(d *deed.Deed, v *view) cardData { return cardData{D: d, V: v} },
+		"field":      newFormField,
+		"checks":     newCheckGroup,
+		"termForm":   func(v *view, f taxonomy.Input) termFormData { return termFormData{V: v, F: f} },
+		"orgForm":    func(v *view, d orgFormData) orgFormView { return orgFormView{V: v, D: d} },
+		"ringFields": func(v *view, f ringForm) ringFieldsView { return ringFieldsView{V: v, Form: f} },
 	}
 	base, err := template.New("base").Funcs(funcs).ParseFS(fsys, "templates/layout/*.html")
 	if err != nil {

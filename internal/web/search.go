@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/tekotori/tekotori/internal/search"
 )
@@ -46,7 +47,13 @@ type searchData struct {
 	SuggestURL string
 	Corrected  map[string]string
 	Relaxed    bool
-	Drop       []option // links that remove one filter, for an empty result
+	Complete   int
+	// Expanded is what the query was also searched for by, through the
+	// thesaurus; ExpandURL turns expansion off, or back on when NoExpand.
+	Expanded  string
+	NoExpand  bool
+	ExpandURL string
+	Drop      []option // links that remove one filter, for an empty result
 }
 
 // facetsShown is how many values of a facet show before "more".
@@ -111,7 +118,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := searchData{Q: req.Q, Sort: req.Sort, Total: res.Total, Corrected: res.Corrected, Relaxed: res.Relaxed, Filters: len(req.Filters) > 0}
+	d := searchData{Q: req.Q, Sort: req.Sort, Total: res.Total, Corrected: res.Corrected, Relaxed: res.Relaxed, Complete: res.Complete, Filters: len(req.Filters) > 0}
 	for _, f := range search.Facets {
 		fc := facet{Name: f, Label: facetTitle(v, f)}
 		for i, fv := range res.Facets[f] {
@@ -127,6 +134,15 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		d.Facets = append(d.Facets, fc)
+	}
+	if len(res.Expanded) > 0 || req.NoExpand {
+		eq := req.Params()
+		if req.NoExpand {
+			eq.Del("expand")
+		} else {
+			eq.Set("expand", "0")
+		}
+		d.Expanded, d.NoExpand, d.ExpandURL = strings.Join(res.Expanded, ", "), req.NoExpand, r.URL.Path+"?"+eq.Encode()
 	}
 	sorts := []string{"relevance", "newest"}
 	if req.Q == "" {

@@ -231,3 +231,80 @@ func TestSearchAwardFacet(t *testing.T) {
 		mustContain(t, page.body, fmt.Sprintf(">%d tekoa</h2>", fi[0].Count), fi[0].Label)
 	})
 }
+
+// A search of several words finds deeds with some of them too, and the
+// page and the API say how many have them all.
+func TestSearchSaysWhatMatched(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		if _, err := demo.Fill(context.Background(), s.app); err != nil {
+			t.Fatal(err)
+		}
+		c := s.client()
+		var res struct {
+			Total    int  `json:"total"`
+			Complete int  `json:"complete"`
+			Relaxed  bool `json:"relaxed"`
+		}
+		r := c.get("/api/v1/deeds?q=kotihoito+kunta")
+		wantStatus(t, r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.body), &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Complete < 1 || res.Complete >= res.Total || !res.Relaxed {
+			t.Fatalf("kotihoito kunta: total %d, complete %d, relaxed %v", res.Total, res.Complete, res.Relaxed)
+		}
+		page := c.get("/search?q=kotihoito+kunta")
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, fmt.Sprintf("Kaikki hakusanat sisältäviä tekoja on %d;", res.Complete))
+
+		r = c.get("/api/v1/deeds?q=kotihoito+kes%C3%A4ty%C3%B6seteli")
+		wantStatus(t, r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.body), &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.Complete != 0 || res.Total < 2 || !res.Relaxed {
+			t.Fatalf("kotihoito kesätyöseteli: total %d, complete %d, relaxed %v", res.Total, res.Complete, res.Relaxed)
+		}
+		page = c.get("/search?q=kotihoito+kes%C3%A4ty%C3%B6seteli")
+		mustContain(t, page.body, "Mikään teko ei sisällä kaikkia hakusanoja;")
+	})
+}
+
+// A query is expanded through the starter thesaurus: the page says with
+// what and links to the same search without it, and expand=0 in the page
+// and the API turns it off.
+func TestSearchExpansion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		if _, err := demo.Fill(context.Background(), s.app); err != nil {
+			t.Fatal(err)
+		}
+		c := s.client()
+		var on, off struct {
+			Total    int      `json:"total"`
+			Expanded []string `json:"expanded"`
+		}
+		r := c.get("/api/v1/deeds?q=vanhus")
+		wantStatus(t, r, http.StatusOK)
+		if err := json.Unmarshal([]byte(r.body), &on); err != nil {
+			t.Fatal(err)
+		}
+		r = c.get("/api/v1/deeds?q=vanhus&expand=0")
+		if err := json.Unmarshal([]byte(r.body), &off); err != nil {
+			t.Fatal(err)
+		}
+		// The demo deeds write ikäihminen and iäkäs, hardly vanhus.
+		if !strings.Contains(strings.Join(on.Expanded, ","), "ikäihminen") || len(off.Expanded) != 0 || on.Total <= off.Total {
+			t.Fatalf("expanded %v (total %d), without %v (total %d)", on.Expanded, on.Total, off.Expanded, off.Total)
+		}
+		page := c.get("/search?q=vanhus")
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, "Haettiin myös: ", "ikäihminen", `href="/search?expand=0&amp;q=vanhus">Hae ilman niitä</a>`)
+		page = c.get("/search?q=vanhus&expand=0")
+		mustContain(t, page.body, "Haettiin ilman synonyymejä ja käännöksiä.", `<input type="hidden" name="expand" value="0">`)
+		if strings.Contains(page.body, "Haettiin myös: ") {
+			t.Fatal("expand=0 still expanded")
+		}
+	})
+}

@@ -227,6 +227,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /admin/audit.csv", s.siteAuditCSV)
 
 	s.campaignAdminRoutes(mux)
+	s.thesaurusRoutes(mux)
 	s.campaignPublicRoutes(mux)
 
 	mux.HandleFunc("/", s.notFoundHandler)

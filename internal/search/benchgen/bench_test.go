@@ -87,6 +87,10 @@ func build() error {
 	if err := a.Search.Rebuild(ctx); err != nil {
 		return err
 	}
+	// Searches expand through the thesaurus a fresh installation has.
+	if err := a.LoadThesaurus(ctx); err != nil {
+		return err
+	}
 	cands, err := gen.Candidates(1)
 	if err != nil {
 		return err

@@ -37,7 +37,8 @@ type Floor struct {
 }
 
 // Floors reads the relevance floors kept in the repository, by analyser
-// ("voikko", "fallback").
+// ("voikko", "fallback") for the demo set and by "independent/" and the
+// analyser for the independent set.
 func Floors() (map[string]Floor, error) {
 	out := map[string]Floor{}
 	for i, line := range strings.Split(floorsTSV, "\n") {
@@ -46,8 +47,12 @@ func Floors() (map[string]Floor, error) {
 			continue
 		}
 		f := strings.Split(line, "\t")
+		key := ""
+		if len(f) == 4 && f[0] == "independent" {
+			key, f = "independent/", f[1:]
+		}
 		if len(f) != 3 {
-			return nil, fmt.Errorf("relevance floors line %d: want analyser, nDCG and recall", i+1)
+			return nil, fmt.Errorf("relevance floors line %d: want [independent,] analyser, nDCG and recall", i+1)
 		}
 		var fl Floor
 		var err error
@@ -57,7 +62,7 @@ func Floors() (map[string]Floor, error) {
 		if fl.Recall, err = strconv.ParseFloat(f[2], 64); err != nil {
 			return nil, fmt.Errorf("relevance floors line %d: %w", i+1, err)
 		}
-		out[f[0]] = fl
+		out[key+f[0]] = fl
 	}
 	return out, nil
 }
@@ -75,10 +80,22 @@ const (
 	Phrase       Kind = "phrase"        // a quoted phrase: "matalan kynnyksen"
 	Swedish      Kind = "swedish"
 	English      Kind = "english"
+	Synonym      Kind = "synonym" // a near-synonym of the deeds' words: etäopetus for hybridiopetus
 )
 
 // Kinds lists the kinds in the order reports show them.
-var Kinds = []Kind{Base, Inflected, CompoundPart, Compound, Typo, Multiword, Phrase, Swedish, English}
+var Kinds = []Kind{Base, Inflected, CompoundPart, Compound, Typo, Multiword, Phrase, Synonym, Swedish, English}
+
+// KindsOf lists the kinds qs has, in the order of Kinds.
+func KindsOf(qs []Query) []Kind {
+	var out []Kind
+	for _, k := range Kinds {
+		if slices.ContainsFunc(qs, func(q Query) bool { return q.Kind == k }) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // Judgment is the grade of one deed for one query: 2 highly relevant,
 // 1 relevant. A deed without a judgment counts as 0.
@@ -89,6 +106,7 @@ type Judgment struct {
 
 // Query is one judged query.
 type Query struct {
+	ID        string // the independent set's query id; empty for the demo set
 	Text      string
 	Kind      Kind
 	Judgments []Judgment
@@ -240,6 +258,7 @@ type Result struct {
 	Total  int      // how many deeds matched
 	NDCG   float64
 	Recall float64
+	RR     float64 // the reciprocal rank of the first relevant deed in Top, 0 when none is
 	// Missed lists the relevant judged deeds that are not in Top, highest
 	// grade first.
 	Missed []Judgment
@@ -254,6 +273,7 @@ type Mean struct {
 	Queries int
 	NDCG    float64
 	Recall  float64
+	MRR     float64
 }
 
 // Report is the evaluation of a set of queries.
@@ -332,6 +352,12 @@ func evaluate(ctx context.Context, svc *search.Service, refToID map[string]int64
 	}
 	res.NDCG = NDCG(grades, q.Judgments, K)
 	res.Recall = Recall(found, q.Judgments, K)
+	for i, g := range grades {
+		if g > 0 {
+			res.RR = 1 / float64(i+1)
+			break
+		}
+	}
 	for _, j := range q.Judgments {
 		if j.Grade > 0 && !slices.Contains(found, j.Ref) {
 			res.Missed = append(res.Missed, j)
@@ -352,10 +378,12 @@ func mean(k Kind, rs []Result, in func(Result) bool) Mean {
 		m.Queries++
 		m.NDCG += r.NDCG
 		m.Recall += r.Recall
+		m.MRR += r.RR
 	}
 	if m.Queries > 0 {
 		m.NDCG /= float64(m.Queries)
 		m.Recall /= float64(m.Queries)
+		m.MRR /= float64(m.Queries)
 	}
 	return m
 }
