@@ -279,6 +279,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 		// A spare account, for routes that remove a person.
 		spare := s.addUser("vara@example.org", user.RoleMember, "")
+		rings, err := s.app.Thesaurus.List(ctx)
+		if err != nil || len(rings) == 0 {
+			t.Fatalf("no thesaurus ring: %v", err)
+		}
 
 		fix := map[string]string{
 			"draft": itoa(draft.ID), "published": itoa(published.ID), "slug": published.Slug, "term": itoa(term),
@@ -287,6 +291,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			"assigned": itoa(assigned), "unassigned": itoa(unassigned),
 			"member": itoa(people[memberHere].ID), "other": itoa(people[memberElsewhere].ID), "spare": itoa(spare.ID), "image": itoa(image),
 			"verify": verifyLink, "reset": resetLink, "signin": signInLink, "invite": inviteLink,
+			"ring": itoa(rings[0].ID),
 		}
 		submitted := func(t *testing.T) map[string]string {
 			t.Helper()
@@ -506,6 +511,11 @@ func matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin, spareJ
 		{pattern: "POST /account/invite", path: "/account/invite?token=wrong", allow: nobody, form: goodPasswords},
 
 		{pattern: "GET /admin", path: "/admin", allow: admins},
+		{pattern: "GET /admin/thesaurus", path: "/admin/thesaurus", allow: admins},
+		{pattern: "POST /admin/thesaurus", path: "/admin/thesaurus", allow: admins},
+		{pattern: "GET /admin/thesaurus/{id}", path: "/admin/thesaurus/{ring}", allow: admins},
+		{pattern: "POST /admin/thesaurus/{id}", path: "/admin/thesaurus/{ring}", allow: admins},
+		{pattern: "POST /admin/thesaurus/{id}/delete", path: "/admin/thesaurus/{ring}/delete", allow: admins},
 		{pattern: "GET /admin/terms", path: "/admin/terms", allow: admins},
 		{pattern: "POST /admin/terms", path: "/admin/terms", allow: admins},
 		{pattern: "GET /admin/terms/{id}", path: "/admin/terms/{term}", allow: admins},
