@@ -201,3 +201,40 @@ func (c *client) sessionOf(email string, s *site) {
 	base, _ := url.Parse(c.base)
 	c.hc.Jar.SetCookies(base, []*http.Cookie{{Name: "tekotori_session", Value: token, Path: "/"}})
 }
+
+// A form of any page posted after the session expired is kept: after
+// signing in, the same browser is offered it to send again as it was, and
+// nothing happens until it is sent. Passwords are not kept.
+func TestExpiredSessionKeepsAnyForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		u := s.addUser("a@example.org", user.RoleMember, "kangasala")
+		c := s.client()
+		r := c.post("/account/profile", url.Values{"name": {"Aino Kirjoitti Istunnon Päättyessä"}, "ui_lang": {"fi"}, "password_hint": {"ei säilytetä"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		q, _ := url.ParseQuery(strings.SplitN(r.loc, "?", 2)[1])
+		next := q.Get("next")
+		if !strings.HasPrefix(next, "/resume?token=") {
+			t.Fatalf("signed-out post went to %q", r.loc)
+		}
+		// A stranger with the link gets nothing.
+		other := s.client()
+		other.login("a@example.org")
+		wantStatus(t, other.get(next), http.StatusNotFound)
+
+		r = c.post("/login", url.Values{"email": {"a@example.org"}, "password": {testPassword}, "next": {next}})
+		wantStatus(t, r, http.StatusSeeOther)
+		page := c.follow(r)
+		wantStatus(t, page, http.StatusOK)
+		mustContain(t, page.body, `action="/account/profile"`, `value="Aino Kirjoitti Istunnon Päättyessä"`, "Lähetä lomake")
+		mustNotContain(t, page.body, "ei säilytetä")
+		if got, _ := s.app.Users.Get(context.Background(), u.ID); got.Name == "Aino Kirjoitti Istunnon Päättyessä" {
+			t.Fatal("showing the kept form changed the account")
+		}
+		r = c.post("/account/profile", url.Values{"name": {"Aino Kirjoitti Istunnon Päättyessä"}, "ui_lang": {"fi"}})
+		wantStatus(t, r, http.StatusSeeOther)
+		if got, _ := s.app.Users.Get(context.Background(), u.ID); got.Name != "Aino Kirjoitti Istunnon Päättyessä" {
+			t.Fatalf("name %q after sending the kept form", got.Name)
+		}
+	})
+}

@@ -445,6 +445,8 @@ func matrixRows(submitted, freshPublished, archived, spareProgrammeAdmin, spareJ
 		{pattern: "GET /{$}", path: "/", allow: everyone},
 		{pattern: "GET /lang/{lang}", path: "/lang/sv?next=/", allow: everyone},
 		{pattern: "GET /accessibility", path: "/accessibility", allow: everyone},
+		// Only with the token of a form this browser kept: nobody without one.
+		{pattern: "GET /resume", path: "/resume?token=x", allow: nobody},
 		{pattern: "GET /feeds/deeds.atom", path: "/feeds/deeds.atom?sector=sote", allow: everyone},
 		{pattern: "GET /sitemap.xml", path: "/sitemap.xml", allow: everyone},
 		{pattern: "GET /sitemaps/{name}", path: "/sitemaps/pages.xml", allow: everyone},

@@ -325,6 +325,16 @@ func (s *Server) redirectToLogin(w http.ResponseWriter, r *http.Request, resume 
 	if r.Method == http.MethodGet && r.URL.RawQuery != "" {
 		next += "?" + r.URL.RawQuery
 	}
+	// A form posted signed out (its session expired meanwhile) is kept, so
+	// that after signing in the person can send it again as it was.
+	if r.Method == http.MethodPost && resume == "" && currentUser(r) == nil && len(r.PostForm) > 0 {
+		token, err := s.keepPost(w, r)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		next = "/resume?" + url.Values{"token": {token}}.Encode()
+	}
 	q := url.Values{"next": {next}}
 	if resume != "" {
 		q.Set("resume", resume)

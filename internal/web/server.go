@@ -144,6 +144,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.Handle("/api/", s.api.Handler())
 
 	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /resume", s.resumePost)
 	mux.HandleFunc("GET /feeds/deeds.atom", s.deedFeed)
 	mux.HandleFunc("GET /sitemap.xml", s.sitemap)
 	mux.HandleFunc("GET /sitemaps/{name}", s.sitemapPart)

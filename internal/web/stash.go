@@ -9,9 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tekotori/tekotori/internal/deed"
@@ -207,4 +210,84 @@ func (s *Server) HousekeepingJobs() []housekeeping.Job {
 		n, err := res.RowsAffected()
 		return strconv.FormatInt(n, 10), err
 	}}}
+}
+
+// keepPost keeps a form of any page posted signed out (the deed form has
+// its own, with uploads): the values as posted, for /resume to offer.
+func (s *Server) keepPost(w http.ResponseWriter, r *http.Request) (string, error) {
+	// Passwords are not kept: the person types them again.
+	form := url.Values{}
+	for k, vs := range r.PostForm {
+		if !strings.Contains(k, "password") {
+			form[k] = vs
+		}
+	}
+	body, err := json.Marshal(stashed{Form: form, Action: "repost"})
+	if err != nil {
+		return "", fmt.Errorf("web: keep form: %w", err)
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("web: keep form: %w", err)
+	}
+	token := hex.EncodeToString(b)
+	target := r.URL.Path
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	if _, err := s.app.DB.Exec(r.Context(), `INSERT INTO form_stash (token, path, data, created_at) VALUES (?, ?, ?, ?)`,
+		token, target, string(body), store.Now()); err != nil {
+		return "", fmt.Errorf("web: keep form: %w", err)
+	}
+	http.SetCookie(w, &http.Cookie{Name: stashCookie, Value: token, Path: "/", MaxAge: int(stashLifetime / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
+	return token, nil
+}
+
+type resumePage struct {
+	Action string
+	Fields []resumeField
+}
+
+type resumeField struct{ Name, Value string }
+
+// resumePost offers a kept form to be sent again, to the person signed in
+// in the browser that posted it: a page with the values in hidden fields
+// and one button. Opening it sends nothing.
+func (s *Server) resumePost(w http.ResponseWriter, r *http.Request) {
+	token := r.URL.Query().Get("token")
+	if currentUser(r) == nil {
+		s.redirectToLogin(w, r, "")
+		return
+	}
+	c, err := r.Cookie(stashCookie)
+	if err != nil || token == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(token)) != 1 {
+		s.renderError(w, r, http.StatusNotFound, s.newView(r, "resume.gone_title", nil), "resume.gone_text")
+		return
+	}
+	var target, body string
+	err = s.app.DB.QueryRow(r.Context(), `SELECT path, data FROM form_stash WHERE token = ? AND created_at > ?`,
+		token, store.Now().Add(-stashLifetime)).Scan(&target, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		s.renderError(w, r, http.StatusNotFound, s.newView(r, "resume.gone_title", nil), "resume.gone_text")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("web: kept form: %w", err))
+		return
+	}
+	var st stashed
+	if err := json.Unmarshal([]byte(body), &st); err != nil || st.Action != "repost" {
+		s.renderError(w, r, http.StatusNotFound, s.newView(r, "resume.gone_title", nil), "resume.gone_text")
+		return
+	}
+	d := resumePage{Action: safeNext(target)}
+	for _, k := range slices.Sorted(maps.Keys(st.Form)) {
+		for _, v := range st.Form[k] {
+			d.Fields = append(d.Fields, resumeField{k, v})
+		}
+	}
+	v := s.newView(r, "resume.title", nil)
+	v.Data = d
+	s.render(w, r, http.StatusOK, "resume", v)
 }
