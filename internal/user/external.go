@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tekotori/tekotori/internal/fault"
 	"github.com/tekotori/tekotori/internal/store"
@@ -99,4 +100,28 @@ func (s *Service) SignInExternal(ctx context.Context, id ExternalIdentity) (*Use
 		return nil, err
 	}
 	return s.Get(ctx, nu.ID)
+}
+
+// LinkedIdentity is a sign-on account at a provider that signs in to u.
+type LinkedIdentity struct {
+	Provider string    `json:"provider"`
+	Since    time.Time `json:"since"`
+}
+
+// Identities lists the sign-on accounts linked to u's account.
+func (s *Service) Identities(ctx context.Context, u *User) ([]LinkedIdentity, error) {
+	rows, err := s.db.Query(ctx, `SELECT provider, created_at FROM user_identities WHERE user_id = ? ORDER BY provider`, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("user: identities %d: %w", u.ID, err)
+	}
+	defer rows.Close()
+	var out []LinkedIdentity
+	for rows.Next() {
+		var li LinkedIdentity
+		if err := rows.Scan(&li.Provider, &li.Since); err != nil {
+			return nil, fmt.Errorf("user: identities %d: %w", u.ID, err)
+		}
+		out = append(out, li)
+	}
+	return out, rows.Err()
 }

@@ -26,6 +26,8 @@ type accountPage struct {
 	Orgs     []option
 	Langs    []option
 	Sessions []user.SessionInfo
+	// Identities are the sign-on accounts that sign in to this one.
+	Identities []user.LinkedIdentity
 }
 
 func (s *Server) sessionToken(r *http.Request) string {
@@ -102,6 +104,10 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	d.Sessions = sessions
+	if d.Identities, err = s.app.Users.Identities(ctx, u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if errs != nil {
 		v.setErrors(errs, []string{"name", "ui_lang", "membership_org", "current_password", "new_password", "new_password2", "delete_password", "confirm"})
 	}
@@ -231,18 +237,23 @@ func (s *Server) accountData(w http.ResponseWriter, r *http.Request) {
 		UpdatedAt time.Time `json:"updated_at"`
 	}
 	out := struct {
-		Email         string             `json:"email"`
-		Name          string             `json:"name"`
-		Role          string             `json:"role"`
-		OrgID         int64              `json:"organisation_id,omitempty"`
-		Lang          string             `json:"lang"`
-		CreatedAt     time.Time          `json:"created_at"`
-		EmailVerified *time.Time         `json:"email_verified_at"`
-		Sessions      []user.SessionInfo `json:"sessions"`
-		Deeds         []deedOut          `json:"deeds"`
+		Email         string                `json:"email"`
+		Name          string                `json:"name"`
+		Role          string                `json:"role"`
+		OrgID         int64                 `json:"organisation_id,omitempty"`
+		Lang          string                `json:"lang"`
+		CreatedAt     time.Time             `json:"created_at"`
+		EmailVerified *time.Time            `json:"email_verified_at"`
+		Sessions      []user.SessionInfo    `json:"sessions"`
+		Identities    []user.LinkedIdentity `json:"sign_on_identities"`
+		Deeds         []deedOut             `json:"deeds"`
 	}{Email: u.Email, Name: u.Name, Role: string(u.Role), OrgID: u.OrgID, Lang: u.Lang, CreatedAt: u.CreatedAt, Sessions: sessions, Deeds: []deedOut{}}
 	if u.Verified() {
 		out.EmailVerified = &u.EmailVerifiedAt
+	}
+	if out.Identities, err = s.app.Users.Identities(ctx, u); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	for offset := 0; ; offset += deed.MaxLimit {
 		page, err := s.app.Deeds.List(ctx, u, deed.Filter{States: allStates, AuthorID: u.ID, Sort: "updated", Limit: deed.MaxLimit, Offset: offset})

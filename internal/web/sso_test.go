@@ -191,7 +191,8 @@ func TestSingleSignOn(t *testing.T) {
 		}
 		page := c.get("/account")
 		wantStatus(t, page, http.StatusOK)
-		mustContain(t, page.body, "aino@example.org", "Varkaus")
+		mustContain(t, page.body, "aino@example.org", "Varkaus", "Kirjautuminen muilla palveluilla", "testi – liitetty tiliin")
+		mustContain(t, c.get("/account/data.json").body, `"provider": "testi"`)
 		// The subject, not the address, names the account from then on.
 		c2 := sso()
 		wantStatus(t, p.signInAs(c2, map[string]any{"sub": "entra-1", "email": "aino.uusi@example.org", "email_verified": false}), http.StatusSeeOther)
