@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -141,12 +142,22 @@ func (s *Server) badLink(w http.ResponseWriter, r *http.Request, err error) {
 
 // resetConfirm shows the new-password form of a reset link and sets it.
 func (s *Server) resetConfirm(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "reset.title", nil)
+	v.Data = linkPage{Token: r.FormValue("token")}
+	s.passwordLink(w, r, v, user.PurposeReset, s.app.Users.ResetPassword, "/?msg=password_reset")
+}
+
+// passwordLink is the page of a link that lets its person choose a
+// password (a reset, an invitation): the form on GET, and on POST the
+// password set through set, after which the person is signed in and sent
+// to next. The password rules are checked before the link is used, so a
+// refused password leaves the link working for the next try.
+func (s *Server) passwordLink(w http.ResponseWriter, r *http.Request, v *view, p user.Purpose,
+	set func(ctx context.Context, token, password string) (*user.User, error), next string) {
 	ctx := r.Context()
 	token := r.FormValue("token")
-	v := s.newView(r, "reset.title", nil)
-	v.Data = linkPage{Token: token}
 	if r.Method == http.MethodGet {
-		if _, err := s.app.Users.LinkUser(ctx, token, user.PurposeReset); err != nil {
+		if _, err := s.app.Users.LinkUser(ctx, token, p); err != nil {
 			s.badLink(w, r, err)
 			return
 		}
@@ -161,7 +172,7 @@ func (s *Server) resetConfirm(w http.ResponseWriter, r *http.Request) {
 	var u *user.User
 	var err error
 	if len(errs) == 0 {
-		u, err = s.app.Users.ResetPassword(ctx, token, pw)
+		u, err = set(ctx, token, pw)
 	}
 	var fe user.FieldErrors
 	if errors.As(err, &fe) {
@@ -173,11 +184,9 @@ func (s *Server) resetConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(errs) > 0 {
-		// The password rules are checked before the link is used, so the
-		// link still works for the next try.
 		v.setErrors(errs, []string{"password", "password2"})
 		s.render(w, r, http.StatusUnprocessableEntity, "account_reset", v)
 		return
 	}
-	s.finishSignIn(w, r, u, "/?msg=password_reset")
+	s.finishSignIn(w, r, u, next)
 }

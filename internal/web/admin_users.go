@@ -226,41 +226,7 @@ func validUILang(l string) bool { return l == "fi" || l == "sv" || l == "en" }
 // acceptInvite shows the password form of an invitation link (GET) and
 // sets the password (POST), which confirms the address and signs in.
 func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	token := r.FormValue("token")
 	v := s.newView(r, "invite.title", nil)
-	v.Data = linkPage{Token: token, Action: "/account/invite", Button: v.T("invite.submit"), Text: v.T("invite.text")}
-	if r.Method == http.MethodGet {
-		if _, err := s.app.Users.LinkUser(ctx, token, user.PurposeInvite); err != nil {
-			s.badLink(w, r, err)
-			return
-		}
-		s.render(w, r, http.StatusOK, "account_reset", v)
-		return
-	}
-	pw := r.PostFormValue("password")
-	errs := map[string]string{}
-	if pw != r.PostFormValue("password2") {
-		errs["password2"] = "error.password_mismatch"
-	}
-	var u *user.User
-	var err error
-	if len(errs) == 0 {
-		u, err = s.app.Users.AcceptInvitation(ctx, token, pw)
-	}
-	var fe user.FieldErrors
-	if errors.As(err, &fe) {
-		for k, m := range fe {
-			errs[k] = m
-		}
-	} else if err != nil {
-		s.badLink(w, r, err)
-		return
-	}
-	if len(errs) > 0 {
-		v.setErrors(errs, []string{"password", "password2"})
-		s.render(w, r, http.StatusUnprocessableEntity, "account_reset", v)
-		return
-	}
-	s.finishSignIn(w, r, u, "/account?msg=welcome")
+	v.Data = linkPage{Token: r.FormValue("token"), Action: "/account/invite", Button: v.T("invite.submit"), Text: v.T("invite.text")}
+	s.passwordLink(w, r, v, user.PurposeInvite, s.app.Users.AcceptInvitation, "/account?msg=welcome")
 }
