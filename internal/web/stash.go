@@ -99,26 +99,33 @@ func (s *Server) stashForm(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	body, err := json.Marshal(st)
+	token, err := s.keep(w, r, r.URL.Path, st)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	s.redirectToLogin(w, r, token)
+}
+
+// keep stores a kept form for target under a new token, which the
+// browser's cookie also carries, and returns the token.
+func (s *Server) keep(w http.ResponseWriter, r *http.Request, target string, st stashed) (string, error) {
+	body, err := json.Marshal(st)
+	if err != nil {
+		return "", fmt.Errorf("web: keep form: %w", err)
+	}
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {
-		s.serverError(w, r, err)
-		return
+		return "", fmt.Errorf("web: keep form: %w", err)
 	}
 	token := hex.EncodeToString(b)
-	now := store.Now()
-	db := s.app.DB
-	if _, err := db.Exec(ctx, `INSERT INTO form_stash (token, path, data, created_at) VALUES (?, ?, ?, ?)`, token, r.URL.Path, string(body), now); err != nil {
-		s.serverError(w, r, err)
-		return
+	if _, err := s.app.DB.Exec(r.Context(), `INSERT INTO form_stash (token, path, data, created_at) VALUES (?, ?, ?, ?)`,
+		token, target, string(body), store.Now()); err != nil {
+		return "", fmt.Errorf("web: keep form: %w", err)
 	}
 	http.SetCookie(w, &http.Cookie{Name: stashCookie, Value: token, Path: "/", MaxAge: int(stashLifetime / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
-	s.redirectToLogin(w, r, token)
+	return token, nil
 }
 
 // loadStash finds the form this browser kept for this page under token;
@@ -222,26 +229,11 @@ func (s *Server) keepPost(w http.ResponseWriter, r *http.Request) (string, error
 			form[k] = vs
 		}
 	}
-	body, err := json.Marshal(stashed{Form: form, Action: "repost"})
-	if err != nil {
-		return "", fmt.Errorf("web: keep form: %w", err)
-	}
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("web: keep form: %w", err)
-	}
-	token := hex.EncodeToString(b)
 	target := r.URL.Path
 	if r.URL.RawQuery != "" {
 		target += "?" + r.URL.RawQuery
 	}
-	if _, err := s.app.DB.Exec(r.Context(), `INSERT INTO form_stash (token, path, data, created_at) VALUES (?, ?, ?, ?)`,
-		token, target, string(body), store.Now()); err != nil {
-		return "", fmt.Errorf("web: keep form: %w", err)
-	}
-	http.SetCookie(w, &http.Cookie{Name: stashCookie, Value: token, Path: "/", MaxAge: int(stashLifetime / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.opts.SecureCookies})
-	return token, nil
+	return s.keep(w, r, target, stashed{Form: form, Action: "repost"})
 }
 
 type resumePage struct {
